@@ -1,0 +1,1 @@
+"""Licence expressions: normalisation, categories, compatibility."""
