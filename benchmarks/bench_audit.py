@@ -1,0 +1,176 @@
+"""Benchmark: ``osaudit audit --offline`` vs ``osaudit inspect`` on a synthetic SBOM.
+
+Target: audit within 3x the time of inspect on 100k components (the audit reads
+the same SBOM, then resolves once per distinct purl, scores licences once per
+distinct licence set and writes the report).
+
+    /work/venv/bin/python benchmarks/bench_audit.py [--size 100000] [--repeat 1]
+
+Each command runs in a fresh subprocess with an empty metadata cache
+(``OSAUDIT_CACHE_DIR`` in a temp dir); the best wall time of ``--repeat`` runs
+is reported. The SBOM comes from ``benchmarks/synth.py`` (``write_synthetic``)
+when it exists, else from the small generator below (a mix of catalogue hits,
+misses and repeated purls with a two-level dependency graph).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OSAUDIT = [
+    sys.executable,
+    "-c",
+    "import sys; from osaudit.cli import main; sys.exit(main(sys.argv[1:]))",
+]
+
+HITS = [
+    ("pypi", "", "boto3", "1.35.36", "Apache-2.0"),
+    ("pypi", "", "botocore", "1.35.36", "Apache-2.0"),
+    ("pypi", "", "stripe", "11.1.0", "MIT"),
+    ("pypi", "", "sentry-sdk", "2.17.0", "MIT"),
+    ("pypi", "", "twilio", "9.3.3", "MIT"),
+    ("pypi", "", "openai", "1.51.2", "Apache-2.0"),
+    ("npm", "%40sentry", "browser", "8.35.0", "MIT"),
+    ("npm", "", "mapbox-gl", "3.7.0", "SEE LICENSE IN LICENSE.txt"),
+    ("maven", "com.amazonaws", "aws-java-sdk-s3", "1.12.770", "Apache-2.0"),
+]
+LICENCES = [
+    "MIT",
+    "Apache-2.0",
+    "BSD-3-Clause",
+    "ISC",
+    "GPL-2.0-only",
+    "LGPL-2.1-or-later",
+    "MPL-2.0",
+    "Apache-2.0 OR MIT",
+]
+
+
+def generate(path: Path, n: int) -> None:
+    """A CycloneDX 1.6 JSON SBOM with ``n`` components (about 1% catalogue hits)."""
+    comps = []
+    for i in range(n):
+        if i % 100 == 0:
+            eco, ns, name, ver, lic = HITS[(i // 100) % len(HITS)]
+            ver = f"{ver}.{i}" if eco != "maven" else ver
+        else:
+            eco, ns, name, ver, lic = (
+                "npm",
+                "",
+                f"pkg-{i % 5000}",
+                f"1.{i // 5000}.0",
+                LICENCES[i % len(LICENCES)],
+            )
+        purl = f"pkg:{eco}/{ns + '/' if ns else ''}{name}@{ver}"
+        ref = f"{purl}#{i}"
+        key = "expression" if " " in lic else ("id" if "LICENSE" not in lic else "name")
+        entry = {"expression": lic} if key == "expression" else {"license": {key: lic}}
+        comps.append(
+            {
+                "type": "library",
+                "bom-ref": ref,
+                "name": name,
+                "version": ver,
+                "purl": purl,
+                "licenses": [entry],
+            }
+        )
+    direct = [c["bom-ref"] for c in comps[: max(1, n // 50)]]
+    deps = [{"ref": "root", "dependsOn": direct}]
+    for j, c in enumerate(comps[: max(1, n // 50)]):
+        deps.append(
+            {
+                "ref": c["bom-ref"],
+                "dependsOn": [
+                    x["bom-ref"] for x in comps[n // 50 + j * 49 : n // 50 + (j + 1) * 49]
+                ],
+            }
+        )
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "serialNumber": "urn:uuid:00000000-0000-4000-8000-000000000001",
+        "metadata": {"component": {"type": "application", "bom-ref": "root", "name": "synthetic"}},
+        "components": comps,
+        "dependencies": deps,
+    }
+    path.write_text(json.dumps(bom), encoding="utf-8")
+
+
+def make_sbom(path: Path, n: int) -> str:
+    """Write the SBOM with synth.py when available; return which generator was used."""
+    sys.path.insert(0, str(HERE))
+    try:
+        from synth import write_synthetic  # type: ignore[import-not-found]
+    except ImportError:
+        generate(path, n)
+        return "bench_audit.generate"
+    write_synthetic(path, n, "cyclonedx-json")
+    return "synth.write_synthetic"
+
+
+def timed(args: list[str], env: dict[str, str], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        cache = tempfile.mkdtemp(prefix="osaudit-bench-cache-")
+        run_env = dict(env, OSAUDIT_CACHE_DIR=cache)
+        t0 = time.perf_counter()
+        proc = subprocess.run([*OSAUDIT, *args], env=run_env, capture_output=True, check=False)
+        elapsed = time.perf_counter() - t0
+        shutil.rmtree(cache, ignore_errors=True)
+        if proc.returncode not in (0, 1):
+            sys.exit(
+                f"{' '.join(args[:2])} failed ({proc.returncode}): "
+                f"{proc.stderr.decode(errors='replace')[-500:]}"
+            )
+        best = min(best, elapsed)
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--size", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=1)
+    args = ap.parse_args()
+    env = dict(os.environ)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    with tempfile.TemporaryDirectory() as tmp:
+        sbom = Path(tmp) / "synthetic.cdx.json"
+        how = make_sbom(sbom, args.size)
+        print(f"SBOM: {args.size} components, {sbom.stat().st_size / 1e6:.1f} MB ({how})")
+        t_inspect = timed(["inspect", str(sbom), "--format", "json"], env, args.repeat)
+        out = str(Path(tmp) / "report.json")
+        t_audit = timed(
+            [
+                "audit",
+                str(sbom),
+                "--offline",
+                "--quiet",
+                "--now",
+                "2026-11-23T00:00:00Z",
+                "-o",
+                out,
+            ],
+            env,
+            args.repeat,
+        )
+        print(f"osaudit inspect:         {t_inspect:7.2f} s")
+        print(f"osaudit audit --offline: {t_audit:7.2f} s")
+        ratio = t_audit / t_inspect
+        print(
+            f"ratio audit/inspect:     {ratio:7.2f}x  (target <= 3x: {'met' if ratio <= 3 else 'NOT met'})"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,684 @@
+"""The audit pipeline: SBOM -> catalogue -> metadata -> scores -> the JSON report dict.
+
+``audit(path, options=AuditOptions(...))`` returns the report (see
+docs/scoring.md and ``report/report.schema.json``); ``build`` also returns the
+read SBOM and the policy for the renderers; ``run(path, **kw)`` is the small
+Python API::
+
+    import osaudit.audit
+    report = osaudit.audit.run("examples/citizen-portal.cdx.json", offline=True)
+    report["verdict"]["art41"]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from osaudit import __version__
+from osaudit.errors import ConfigError, InputError
+from osaudit.model import LEVELS, AxisScore, Component, Family, Reason, Sbom
+from osaudit.policy import Policy, load_policy, with_fail_on
+from osaudit.scoring import sovereignty
+from osaudit.scoring.lockin import LEVEL_RANK, LockinResult, controlling_jurisdiction, score_lockin
+from osaudit.scoring.verdict import Findings, decide
+
+SCHEMA_VERSION = "1.0"
+TOP_RISKS = 20
+_AXES = ("lockin", "licence", "maintenance")
+
+
+@dataclass(frozen=True, slots=True)
+class AuditOptions:
+    """Everything the pipeline needs besides the SBOM path."""
+
+    catalog: tuple[str, ...] = ()  # overlay paths, later wins
+    policy: str | None = None  # policy file; None = discover in cwd
+    project_licence: str | None = None
+    fail_on: tuple[str, ...] = ()  # "AXIS=LEVEL" from the command line
+    now: datetime | None = None  # None = SOURCE_DATE_EPOCH, else the clock
+    max_bytes: int | None = None
+    strict: bool = False
+    offline: bool = False  # used when ``metadata`` is None
+    metadata: Any = None  # a MetadataConfig (osaudit.metadata.config)
+    collect_metadata: bool = True
+    cwd: Path | None = None  # where the policy is discovered
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    """The report plus what renderers and the CLI need."""
+
+    report: dict[str, Any]
+    sbom: Sbom
+    policy: Policy
+    metadata_stats: Any = None
+    extra_warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+# --------------------------------------------------------------------------- time
+
+
+def parse_now(value: str | None, env: dict[str, str] | None = None) -> datetime:
+    """``--now`` (ISO 8601), else ``SOURCE_DATE_EPOCH``, else the clock; always UTC."""
+    env = dict(os.environ) if env is None else env
+    if value:
+        try:
+            dt = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ConfigError(
+                f"--now {value!r}: not an ISO 8601 date or date-time (e.g. 2026-11-23T00:00:00Z)"
+            ) from None
+        return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            raise ConfigError(
+                f"SOURCE_DATE_EPOCH={epoch!r}: not an integer number of seconds"
+            ) from None
+    return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# --------------------------------------------------------------------------- API
+
+
+def run(path: str, **kw: Any) -> dict[str, Any]:
+    """Audit ``path`` and return the report dict; keywords are AuditOptions fields.
+
+    ``now`` may be a datetime or an ISO 8601 string; ``catalog`` and
+    ``fail_on`` may be a single string or a sequence.
+    """
+    if isinstance(kw.get("now"), str):
+        kw["now"] = parse_now(kw["now"])
+    for key in ("catalog", "fail_on"):
+        if isinstance(kw.get(key), str):
+            kw[key] = (kw[key],)
+        elif key in kw:
+            kw[key] = tuple(kw[key])
+    try:
+        options = AuditOptions(**kw)
+    except TypeError as exc:
+        raise ConfigError(f"osaudit.audit.run: {exc}") from None
+    return audit(path, options=options)
+
+
+def audit(path: str, *, options: AuditOptions | None = None) -> dict[str, Any]:
+    """Audit one SBOM and return the JSON report as a dict."""
+    return build(path, options or AuditOptions()).report
+
+
+def build(path: str, options: AuditOptions) -> AuditResult:
+    """Run the whole pipeline once."""
+    from osaudit.catalog import load_catalog
+    from osaudit.sbom import read_sbom
+
+    now = options.now or parse_now(None)
+    policy = with_fail_on(load_policy(options.policy, cwd=options.cwd), options.fail_on)
+    read_kw: dict[str, Any] = {"strict": options.strict}
+    if options.max_bytes is not None:
+        read_kw["max_bytes"] = options.max_bytes
+    sbom = read_sbom(path, **read_kw)
+    digest = _sha256(path)
+    catalog = load_catalog(tuple(options.catalog))
+    components = sbom.components
+    resolutions = catalog.resolve_all(components)
+
+    direct_set, introduced = _graph(sbom)
+    project_licence, pl_source = _project_licence(options, policy, sbom)
+    warnings: list[dict[str, Any]] = [
+        {"code": w.code, "message": w.message, "location": w.location} for w in sbom.warnings
+    ]
+
+    maint, stats, m_warnings = _maintenance(components, options, now)
+    warnings.extend({"code": "MT-COLLECT", "message": m, "location": None} for m in m_warnings)
+
+    licence_fn = _licence_scorer(project_licence)
+    unverified = catalog.unverified
+    lock_cache: dict[tuple[Any, ...], tuple[LockinResult, dict[str, Any]]] = {}
+    rows: list[dict[str, Any]] = []
+    findings: list[Findings] = []
+    controls: list[sovereignty.Control] = []
+    for comp in components:
+        res = resolutions.get(comp.ref)
+        fam_match = res.families[0] if res is not None and res.families else None
+        family = catalog.families.get(fam_match.entry_id) if fam_match else None
+        alt_of = tuple(sorted({m.entry_id for m in res.alternatives})) if res else ()
+        direct = None if direct_set is None else comp.ref in direct_set
+        key = (fam_match, direct, alt_of, bool(comp.purl or comp.cpes))
+        cached = lock_cache.get(key)
+        if cached is None:
+            lock = score_lockin(
+                comp,
+                fam_match,
+                family,
+                catalog.alternatives,
+                direct=direct,
+                alternative_of=alt_of,
+                unverified=unverified,
+            )
+            cached = lock_cache[key] = (lock, _lockin_json(lock))
+        lock, lock_json = cached
+        lic = licence_fn(comp, family)
+        mt_axis, mt_facts = maint(comp)
+        intro = tuple(r for r in introduced.get(comp.ref, ()) if r != comp.ref)
+        row = _component_json(comp, direct, intro, lock_json, lic, mt_axis, mt_facts)
+        rows.append(row)
+        findings.append(_findings(comp, lock, row))
+        ctrl = _control(comp, lock, catalog, unverified)
+        if ctrl is not None:
+            controls.append(ctrl)
+
+    rows.sort(key=lambda r: (r["purl"] or "", r["name"], r["version"] or "", r["ref"]))
+    by_ref = sbom.by_ref()
+    verdict = decide(findings, policy, today=now.date())
+    report: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "osaudit", "version": __version__},
+        "generated_at": _iso(now),
+        "sbom": _sbom_json(sbom, digest),
+        "catalog": {
+            "digest": catalog.digest,
+            "families": len(catalog.families),
+            "alternatives": len(catalog.alternatives),
+            "sources": list(catalog.sources),
+        },
+        "policy": {
+            **policy.to_json(),
+            "project_licence": project_licence,
+            "project_licence_source": pl_source,
+            "exceptions": len(policy.exceptions),
+        },
+        "summary": _summary(rows, controls, by_ref, maint_fund=_fund_or_replace(rows)),
+        "sovereignty": sovereignty.assess(controls),
+        "verdict": verdict,
+        "warnings": warnings,
+        "components": rows,
+    }
+    for row in rows:
+        row["maintenance"].pop("_fund", None)
+    return AuditResult(report, sbom, policy, stats, tuple(m_warnings))
+
+
+# --------------------------------------------------------------------------- stages
+
+
+def _sha256(path: str) -> str | None:
+    if path == "-":
+        return None
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return h.hexdigest()
+
+
+def _graph(sbom: Sbom) -> tuple[frozenset[str] | None, dict[str, tuple[str, ...]]]:
+    from osaudit.graph import direct_refs, introduced_by
+
+    direct = direct_refs(sbom)
+    if direct is None:
+        return None, {}
+    transitive = [c.ref for c in sbom.components if c.ref not in direct]
+    return direct, dict(introduced_by(sbom, transitive))
+
+
+def _project_licence(
+    options: AuditOptions, policy: Policy, sbom: Sbom
+) -> tuple[str | None, str | None]:
+    if options.project_licence:
+        _check_spdx(options.project_licence)
+        return options.project_licence, "option"
+    if policy.project_licence:
+        return policy.project_licence, "policy"
+    subject = sbom.document.subject
+    if subject is not None:
+        exprs = [
+            lic.expression
+            for lic in (subject.licences_concluded or subject.licences_declared)
+            if lic.expression and lic.expression not in ("NOASSERTION", "NONE")
+        ]
+        if len(exprs) == 1:
+            return exprs[0], "sbom"
+        if exprs:
+            return " AND ".join(f"({e})" if " " in e else e for e in exprs), "sbom"
+    return None, None
+
+
+def _check_spdx(expr: str) -> None:
+    from license_expression import get_spdx_licensing
+
+    info = get_spdx_licensing().validate(expr)
+    if info.errors:
+        raise ConfigError(f"--project-licence {expr!r}: invalid SPDX expression: {info.errors[0]}")
+
+
+LicenceFn = Callable[[Component, Family | None], dict[str, Any]]
+
+
+def _licence_scorer(project_licence: str | None) -> LicenceFn:
+    """Score licences once per distinct (licences, relicensing) pair."""
+    cache: dict[tuple[Any, ...], dict[str, Any]] = {}
+    try:
+        from osaudit.scoring.licence import score_licence
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("osaudit.scoring.licence", "osaudit.licence.categories"):
+            raise
+        return _licence_unscored
+
+    def score(comp: Component, family: Family | None) -> dict[str, Any]:
+        relic = family.relicensing if family is not None else ()
+        key = (comp.licences_declared, comp.licences_concluded, relic)
+        hit = cache.get(key)
+        if hit is None:
+            res = score_licence(
+                comp.licences_declared,
+                comp.licences_concluded,
+                project_licence=project_licence,
+                relicensing=relic,
+            )
+            hit = {
+                "raw": list(res.raw),
+                "expression": res.expression,
+                "category": res.category,
+                "osi_approved": res.osi_approved,
+                "fsf_libre": res.fsf_libre,
+                "open_source": res.open_source,
+                "compatible": res.compatible,
+                "compatibility_note": res.compatibility_note,
+                **_axis_json(res.axis),
+            }
+            cache[key] = hit
+        return _copy_licence(hit)
+
+    return score
+
+
+def _copy_licence(d: dict[str, Any]) -> dict[str, Any]:
+    out = dict(d)
+    out["raw"] = list(d["raw"])
+    out["reasons"] = [dict(r) for r in d["reasons"]]
+    return out
+
+
+def _licence_unscored(comp: Component, family: Family | None) -> dict[str, Any]:
+    lics = comp.licences_concluded or comp.licences_declared
+    reason = Reason("LIC-NOT-SCORED", "licence scoring is not available in this build", 0)
+    return {
+        "raw": [lic.raw for lic in (*comp.licences_declared, *comp.licences_concluded)],
+        "expression": lics[0].expression if len(lics) == 1 else None,
+        "category": "Unknown",
+        "osi_approved": None,
+        "fsf_libre": None,
+        "open_source": None,
+        "compatible": None,
+        "compatibility_note": None,
+        **_axis_json(AxisScore(None, "unknown", (reason,))),
+    }
+
+
+MaintFn = Callable[[Component], tuple[AxisScore, dict[str, Any]]]
+
+
+def _maintenance(
+    components: Sequence[Component], options: AuditOptions, now: datetime
+) -> tuple[MaintFn, Any, tuple[str, ...]]:
+    """Collect facts (cache/network) and return a per-component scorer."""
+    try:
+        from osaudit.metadata.collect import collect
+        from osaudit.scoring.maintenance import is_fund_or_replace, score_maintenance
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith(("osaudit.metadata", "osaudit.scoring.maintenance")):
+            raise
+        return _not_collected, None, ()
+    if not options.collect_metadata:
+        return _not_collected, None, ()
+    from osaudit.metadata.interface import PackageFacts
+
+    facts_to_json = _find_facts_to_json()
+
+    config = options.metadata
+    if config is None:
+        from osaudit.metadata.config import MetadataConfig
+
+        config = MetadataConfig.from_options(offline=options.offline, quiet=True)
+    result = collect(components, config, now=now)
+    facts: dict[str, PackageFacts] = result.facts
+
+    def score(comp: Component) -> tuple[AxisScore, dict[str, Any]]:
+        f = facts.get(comp.ref)
+        axis = score_maintenance(f, now=now)
+        fjson: dict[str, Any] = facts_to_json(f) if f is not None else {}
+        fund = is_fund_or_replace(f, axis) if f is not None else None
+        if fund:
+            fjson = {**fjson, "_fund": fund}
+        return axis, fjson
+
+    return score, result.stats, tuple(result.warnings)
+
+
+def _find_facts_to_json() -> Callable[[Any], dict[str, Any]]:
+    """``facts_to_json`` lives in the maintenance scorer or the metadata package."""
+    import importlib
+
+    for name in ("osaudit.scoring.maintenance", "osaudit.metadata.collect", "osaudit.metadata"):
+        fn = getattr(importlib.import_module(name), "facts_to_json", None)
+        if fn is not None:
+            return fn
+    return lambda facts: {}
+
+
+def _not_collected(comp: Component) -> tuple[AxisScore, dict[str, Any]]:
+    reason = Reason(
+        "MT-NOT-COLLECTED", "maintenance metadata was not collected in this build", 0
+    )
+    return AxisScore(None, "unknown", (reason,)), {}
+
+
+# --------------------------------------------------------------------------- JSON pieces
+
+
+def _reason_json(r: Reason) -> dict[str, Any]:
+    return {
+        "code": r.code,
+        "message": r.message,
+        "points": r.points,
+        "source": r.source,
+        "date": r.date,
+    }
+
+
+def _axis_json(axis: AxisScore) -> dict[str, Any]:
+    return {
+        "score": axis.score if axis.level != "unknown" else None,
+        "level": axis.level,
+        "reasons": [_reason_json(r) for r in axis.reasons],
+    }
+
+
+def _lockin_json(lock: LockinResult) -> dict[str, Any]:
+    fam = lock.family
+    out = _axis_json(lock.axis)
+    out["family"] = (
+        {
+            "id": fam.id,
+            "name": fam.name,
+            "category": fam.category,
+            "kind": fam.kind,
+            "lock": list(fam.lock),
+            "open_standards": list(fam.open_standards),
+        }
+        if fam
+        else None
+    )
+    out["vendor"] = (
+        {
+            "name": fam.vendor.name,
+            "jurisdiction": lock.vendor_jurisdiction,
+            "parent": fam.vendor.parent,
+        }
+        if fam
+        else None
+    )
+    m = lock.match
+    out["match"] = (
+        {"method": m.method, "pattern": m.pattern, "confidence": m.confidence} if m else None
+    )
+    out["alternative_of"] = list(lock.alternative_of)
+    out["alternatives"] = [
+        {
+            "id": o.alternative.id,
+            "name": o.alternative.name,
+            "homepage": o.alternative.homepage,
+            "licence": o.alternative.licence,
+            "steward": o.alternative.steward,
+            "steward_type": o.alternative.steward_type,
+            "jurisdiction": o.jurisdiction,
+            "maturity": o.alternative.maturity,
+            "swap": o.swap,
+            "note": o.note,
+        }
+        for o in lock.alternatives
+    ]
+    return out
+
+
+def _component_json(
+    comp: Component,
+    direct: bool | None,
+    intro: tuple[str, ...],
+    lock_json: dict[str, Any],
+    lic: dict[str, Any],
+    mt_axis: AxisScore,
+    mt_facts: dict[str, Any],
+) -> dict[str, Any]:
+    maint = _axis_json(mt_axis)
+    fund = mt_facts.pop("_fund", None) if "_fund" in mt_facts else None
+    maint["facts"] = mt_facts
+    if fund:
+        maint["_fund"] = fund
+    return {
+        "ref": comp.ref,
+        "purl": comp.purl,
+        "name": comp.name,
+        "version": comp.version,
+        "group": comp.group,
+        "ecosystem": comp.ecosystem,
+        "direct": direct,
+        "introduced_by": sorted(intro),
+        "cpes": list(comp.cpes),
+        "lockin": lock_json,  # shared between components with the same match: read-only
+        "licence": lic,
+        "maintenance": maint,
+    }
+
+
+def display_name(comp: Component) -> str:
+    """``group/name`` when the component has a group (npm scope, Maven groupId), else name."""
+    return f"{comp.group}/{comp.name}" if comp.group else comp.name
+
+
+def _findings(comp: Component, lock: LockinResult, row: dict[str, Any]) -> Findings:
+    fam = lock.family
+    return Findings(
+        ref=comp.ref,
+        name=display_name(comp),
+        version=comp.version,
+        purl=comp.purl,
+        lockin_level=lock.axis.level,
+        licence_level=row["licence"]["level"],
+        maintenance_level=row["maintenance"]["level"],
+        licence_category=row["licence"]["category"],
+        open_source=row["licence"]["open_source"],
+        family_id=fam.id if fam else None,
+        family_kind=fam.kind if fam else None,
+        vendor=fam.vendor.name if fam else None,
+        alternatives=tuple((o.alternative.id, o.alternative.name, o.swap) for o in lock.alternatives),
+    )
+
+
+def _control(
+    comp: Component, lock: LockinResult, catalog: Any, unverified: Any
+) -> sovereignty.Control | None:
+    if lock.family is not None:
+        return sovereignty.Control(
+            comp.ref, controlling_jurisdiction(lock.family, unverified), lock.family.csf
+        )
+    if lock.alternative_of:
+        alt = catalog.alternatives.get(lock.alternative_of[0])
+        if alt is None:
+            return None
+        juris = alt.jurisdiction
+        if "steward.jurisdiction" in unverified(alt.id):
+            juris = None
+        return sovereignty.Control(comp.ref, juris, ())
+    return None
+
+
+def _sbom_json(sbom: Sbom, digest: str | None) -> dict[str, Any]:
+    doc = sbom.document
+    subj = doc.subject
+    return {
+        "path": sbom.path,
+        "sha256": digest,
+        "format": doc.format,
+        "spec_version": doc.spec_version,
+        "encoding": doc.encoding,
+        "serial": doc.serial,
+        "name": doc.name,
+        "created": doc.created,
+        "tools": list(doc.tools),
+        "subject": (
+            {"name": subj.name, "version": subj.version, "purl": subj.purl} if subj else None
+        ),
+    }
+
+
+def _fund_or_replace(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = [
+        {"ref": r["ref"], "name": r["name"], "reason": r["maintenance"]["_fund"]}
+        for r in rows
+        if r["maintenance"].get("_fund")
+    ]
+    return sorted(out, key=lambda e: (e["name"], e["ref"]))
+
+
+def _summary(
+    rows: list[dict[str, Any]],
+    controls: list[sovereignty.Control],
+    by_ref: dict[str, Component],
+    *,
+    maint_fund: list[dict[str, Any]],
+) -> dict[str, Any]:
+    counts = {axis: dict.fromkeys(LEVELS, 0) for axis in _AXES}
+    categories: dict[str, int] = {}
+    cov = dict.fromkeys(
+        ("purl", "cpe_only", "name_only", "licence_known", "catalog_matched", "maintenance_known"),
+        0,
+    )
+    direct = transitive = unknown_depth = 0
+    vendors: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        for axis in _AXES:
+            counts[axis][r[axis]["level"]] += 1
+        cat = r["licence"]["category"] or "Unknown"
+        categories[cat] = categories.get(cat, 0) + 1
+        if r["purl"]:
+            cov["purl"] += 1
+        elif r["cpes"]:
+            cov["cpe_only"] += 1
+        else:
+            cov["name_only"] += 1
+        cov["licence_known"] += r["licence"]["level"] != "unknown"
+        cov["maintenance_known"] += r["maintenance"]["level"] != "unknown"
+        lock = r["lockin"]
+        cov["catalog_matched"] += bool(lock["family"] or lock["alternative_of"])
+        if r["direct"] is True:
+            direct += 1
+        elif r["direct"] is False:
+            transitive += 1
+        else:
+            unknown_depth += 1
+        if lock["family"]:
+            v = vendors.setdefault(
+                lock["vendor"]["name"],
+                {
+                    "name": lock["vendor"]["name"],
+                    "jurisdiction": lock["vendor"]["jurisdiction"],
+                    "families": set(),
+                    "components": 0,
+                    "worst_level": "none",
+                },
+            )
+            v["families"].add(lock["family"]["id"])
+            v["components"] += 1
+            if LEVEL_RANK[lock["level"]] > LEVEL_RANK[v["worst_level"]]:
+                v["worst_level"] = lock["level"]
+    vendor_list = [{**v, "families": sorted(v["families"])} for v in vendors.values()]
+    vendor_list.sort(key=lambda v: (-LEVEL_RANK[v["worst_level"]], v["name"]))
+    juris: dict[str, int] = {}
+    for c in controls:
+        code = c.jurisdiction.upper() if c.jurisdiction else "unknown"
+        juris[code] = juris.get(code, 0) + 1
+    juris.setdefault("unknown", 0)
+    return {
+        "components": len(rows),
+        "direct": direct,
+        "transitive": transitive,
+        "depth_unknown": unknown_depth,
+        "coverage": cov,
+        **counts,
+        "licence_categories": dict(sorted(categories.items())),
+        "vendors": vendor_list,
+        "jurisdictions": dict(sorted(juris.items())),
+        "top_risks": _top_risks(rows, by_ref),
+        "fund_or_replace": maint_fund,
+    }
+
+
+def _risk(axis: str, entry: dict[str, Any]) -> int:
+    score = entry["score"]
+    if score is None:
+        return 0
+    return 100 - score if axis == "licence" else score
+
+
+def _top_risks(rows: list[dict[str, Any]], by_ref: dict[str, Component]) -> list[dict[str, Any]]:
+    risks: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    for r in rows:
+        for axis in _AXES:
+            entry = r[axis]
+            rank = LEVEL_RANK[entry["level"]]
+            if rank < LEVEL_RANK["medium"]:
+                continue
+            item = {
+                "ref": r["ref"],
+                "name": f"{r['group']}/{r['name']}" if r["group"] else r["name"],
+                "version": r["version"],
+                "purl": r["purl"],
+                "axis": axis,
+                "level": entry["level"],
+                "score": entry["score"],
+                "summary": _risk_summary(axis, r, by_ref),
+            }
+            key = (-rank, -_risk(axis, entry), r["name"], r["version"] or "", axis, r["ref"])
+            risks.append((key, item))
+    risks.sort(key=lambda kv: kv[0])
+    return [item for _, item in risks[:TOP_RISKS]]
+
+
+def _risk_summary(axis: str, r: dict[str, Any], by_ref: dict[str, Component]) -> str:
+    if axis == "lockin":
+        lock = r["lockin"]
+        fam, vendor = lock["family"], lock["vendor"]
+        text = f"{fam['name']} ({vendor['name']}, {vendor['jurisdiction'] or 'jurisdiction unknown'})"
+        if lock["alternatives"]:
+            best = lock["alternatives"][0]
+            text += f"; best alternative {best['name']} ({best['swap']})"
+        else:
+            text += "; no open alternative in the catalogue"
+        if r["introduced_by"]:
+            names = []
+            for ref in r["introduced_by"][:3]:
+                c = by_ref.get(ref)
+                names.append(f"{display_name(c)} {c.version or ''}".strip() if c else ref)
+            text += f"; reaches you through {', '.join(names)}"
+        return text
+    entry = r[axis]
+    first = entry["reasons"][0]["message"] if entry["reasons"] else ""
+    if axis == "licence":
+        return f"licence {r['licence']['expression'] or 'unknown'} ({r['licence']['category']}); {first}"
+    return first

@@ -1,0 +1,163 @@
+"""Dependency-graph helpers over ``Sbom.dependencies`` (ref -> refs it depends on).
+
+The root is the document subject. Everything is breadth-first so paths are
+shortest; adjacency is walked in sorted order so results are deterministic.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from typing import Literal
+
+from osaudit.model import Sbom
+
+Relation = Literal["root", "direct", "transitive", "unreachable", "unknown"]
+
+
+def root_ref(sbom: Sbom) -> str | None:
+    """The subject's ref, or None when the document names no subject."""
+    return sbom.document.subject.ref if sbom.document.subject is not None else None
+
+
+def direct_refs(sbom: Sbom) -> frozenset[str] | None:
+    """Refs the subject depends on directly; None when there is no graph from the subject."""
+    root = root_ref(sbom)
+    if root is None:
+        return None
+    deps = sbom.dependencies.get(root)
+    if not deps:
+        return None
+    return frozenset(d for d in deps if d != root)
+
+
+def _parents(sbom: Sbom) -> dict[str, tuple[str, ...]]:
+    return _reverse(id(sbom.dependencies), sbom)
+
+
+_REVERSE_CACHE: dict[int, tuple[Sbom, dict[str, tuple[str, ...]]]] = {}
+
+
+def _reverse(key: int, sbom: Sbom) -> dict[str, tuple[str, ...]]:
+    """Reverse adjacency (child -> sorted parents), computed once per Sbom."""
+    hit = _REVERSE_CACHE.get(key)
+    if hit is not None and hit[0] is sbom:
+        return hit[1]
+    rev: dict[str, list[str]] = {}
+    for src, dsts in sbom.dependencies.items():
+        for d in dsts:
+            rev.setdefault(d, []).append(src)
+    result = {k: tuple(sorted(set(v))) for k, v in rev.items()}
+    if len(_REVERSE_CACHE) > 8:
+        _REVERSE_CACHE.clear()
+    _REVERSE_CACHE[key] = (sbom, result)
+    return result
+
+
+def depths(sbom: Sbom) -> dict[str, int]:
+    """Shortest distance from the root for every reachable ref (root = 0)."""
+    root = root_ref(sbom)
+    if root is None:
+        return {}
+    dist = {root: 0}
+    queue = deque([root])
+    while queue:
+        cur = queue.popleft()
+        for nxt in sbom.dependencies.get(cur, ()):
+            if nxt not in dist:
+                dist[nxt] = dist[cur] + 1
+                queue.append(nxt)
+    return dist
+
+
+def relation(sbom: Sbom) -> dict[str, Relation]:
+    """For every component: root, direct, transitive, unreachable (graph exists but
+    does not reach it) or unknown (no graph from the subject)."""
+    if direct_refs(sbom) is None:
+        root = root_ref(sbom)
+        return {c.ref: ("root" if c.ref == root else "unknown") for c in sbom.components}
+    dist = depths(sbom)
+    out: dict[str, Relation] = {}
+    for c in sbom.components:
+        d = dist.get(c.ref)
+        out[c.ref] = (
+            "unreachable" if d is None else "root" if d == 0 else "direct" if d == 1
+            else "transitive"
+        )  # fmt: skip
+    return out
+
+
+def path_from_root(sbom: Sbom, ref: str) -> tuple[str, ...]:
+    """A shortest path root -> ... -> ref (both ends included); () when unreachable."""
+    root = root_ref(sbom)
+    if root is None:
+        return ()
+    if ref == root:
+        return (root,)
+    parents = _parents(sbom)
+    # Breadth-first search backwards from ref to the root: only the ancestry is visited.
+    prev: dict[str, str] = {}
+    seen = {ref}
+    queue = deque([ref])
+    while queue:
+        cur = queue.popleft()
+        for p in parents.get(cur, ()):
+            if p in seen:
+                continue
+            seen.add(p)
+            prev[p] = cur
+            if p == root:
+                path = [root]
+                while path[-1] != ref:
+                    path.append(prev[path[-1]])
+                return tuple(path)
+            queue.append(p)
+    return ()
+
+
+def introduced_by(sbom: Sbom, refs: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """For each ref, the sorted direct dependencies of the subject through which it is
+    reached (a direct dependency maps to itself; () when not reachable or no graph)."""
+    direct = direct_refs(sbom)
+    wanted = list(dict.fromkeys(refs))
+    if direct is None:
+        return {r: () for r in wanted}
+    parents = _parents(sbom)
+    root = root_ref(sbom)
+    memo: dict[str, frozenset[str]] = {}
+    out: dict[str, tuple[str, ...]] = {}
+    for ref in wanted:
+        if ref in direct:
+            out[ref] = (ref,)
+        else:
+            out[ref] = tuple(sorted(_ancestors_in(ref, direct, parents, root, memo)))
+    return out
+
+
+def _ancestors_in(
+    ref: str,
+    direct: frozenset[str],
+    parents: dict[str, tuple[str, ...]],
+    root: str | None,
+    memo: dict[str, frozenset[str]],
+) -> frozenset[str]:
+    """Direct deps among the ancestors of ``ref`` (itself included), walking up once."""
+    if ref in memo:
+        return memo[ref]
+    found: set[str] = set()
+    seen = {ref}
+    stack = [ref]
+    while stack:
+        cur = stack.pop()
+        if cur in direct:
+            found.add(cur)
+        if cur in memo and cur != ref:
+            found |= memo[cur]
+            continue
+        for p in parents.get(cur, ()):
+            if p not in seen and p != root:
+                seen.add(p)
+                stack.append(p)
+    result = frozenset(found)
+    memo[ref] = result
+    return result

@@ -1,0 +1,109 @@
+"""Component identity: canonical purls (packageurl-python plus ecosystem rules) and CPEs.
+
+``normalise_purl`` is cached because real SBOMs repeat the same purl many times
+(one entry per project or file location).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from packageurl import PackageURL
+
+from osaudit.model import Warning
+
+# Non-standard purl types seen in real SBOMs -> (standard type, default namespace).
+NONSTANDARD_TYPES: dict[str, tuple[str, str | None]] = {
+    "dotnet": ("nuget", None),  # syft .NET cataloguer
+    "alpine": ("apk", "alpine"),  # older syft / guac examples
+    "go": ("golang", None),
+    "python": ("pypi", None),
+    "pip": ("pypi", None),
+    "rubygems": ("gem", None),
+    "gems": ("gem", None),
+    "crates": ("cargo", None),
+    "crate": ("cargo", None),
+    "node": ("npm", None),
+    "nodejs": ("npm", None),
+    "debian": ("deb", "debian"),
+    "php": ("composer", None),
+    "packagist": ("composer", None),
+    "nugets": ("nuget", None),
+}
+
+# Types whose namespace and name are case-insensitive per the purl specification.
+_LOWER_NAME = frozenset({"github", "bitbucket", "apk", "deb", "pypi", "composer"})
+_PEP503 = re.compile(r"[-_.]+")
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
+@lru_cache(maxsize=131072)
+def normalise_purl(raw: str) -> tuple[str | None, str | None, list[Warning]]:
+    """Return ``(canonical purl, ecosystem, warnings)`` for a purl as an SBOM wrote it.
+
+    ``(None, None, [...])`` when ``raw`` is not a purl (a URL, garbage). The
+    returned list is shared by the cache: callers must not mutate it.
+    """
+    text = raw.strip()
+    if not text:
+        return None, None, []
+    if _URL.match(text):
+        return None, None, [Warning("purl-is-url", f"purl field holds a URL, not a purl: {text}")]
+    try:
+        p = PackageURL.from_string(text)
+    except ValueError as exc:
+        return None, None, [Warning("purl-invalid", f"invalid purl {text!r}: {exc}")]
+    warnings: list[Warning] = []
+    ptype = p.type.lower()
+    namespace, name, version = p.namespace, p.name, p.version
+    mapped = NONSTANDARD_TYPES.get(ptype)
+    if mapped is not None:
+        new_type, default_ns = mapped
+        warnings.append(
+            Warning("purl-type-mapped", f"non-standard purl type {ptype!r} read as {new_type!r}")
+        )
+        ptype = new_type
+        if namespace is None and default_ns is not None:
+            namespace = default_ns
+    if ptype == "pypi":
+        name = _PEP503.sub("-", name).lower()
+    elif ptype in _LOWER_NAME:
+        name = name.lower()
+        namespace = namespace.lower() if namespace else namespace
+    if ptype == "golang" and version is None and "@" in name:
+        name, _, version = name.partition("@")
+        warnings.append(
+            Warning("purl-go-version-in-name", f"Go purl carries its version in the name: {text}")
+        )
+    try:
+        canonical = PackageURL(
+            type=ptype,
+            namespace=namespace,
+            name=name,
+            version=version,
+            qualifiers=p.qualifiers or None,
+            subpath=p.subpath,
+        ).to_string()
+    except ValueError as exc:  # pragma: no cover - rebuilt from parsed parts
+        return None, None, [Warning("purl-invalid", f"invalid purl {text!r}: {exc}")]
+    return canonical, ptype, warnings
+
+
+def purl_without_qualifiers(purl: str) -> str:
+    """``pkg:type/ns/name@version`` without qualifiers and subpath (for grouping)."""
+    return purl.split("?", 1)[0].split("#", 1)[0]
+
+
+_CPE23 = re.compile(r"^cpe:2\.3:[aho*\-]:", re.IGNORECASE)
+_CPE22 = re.compile(r"^cpe:/[aho]:", re.IGNORECASE)
+
+
+def normalise_cpe(raw: str) -> tuple[str | None, list[Warning]]:
+    """Return the CPE (2.3 formatted string or 2.2 URI) trimmed, or None with a warning."""
+    text = raw.strip()
+    if not text:
+        return None, []
+    if _CPE23.match(text) or _CPE22.match(text):
+        return "cpe" + text[3:], []
+    return None, [Warning("cpe-invalid", f"not a CPE 2.2/2.3 string: {text!r}")]

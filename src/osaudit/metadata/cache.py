@@ -1,0 +1,232 @@
+"""On-disk response cache: one sqlite3 file in WAL mode, safe for several processes.
+
+Entries are keyed by ``(kind, key)`` and store the HTTP status, the response
+body and the retrieval time. A kind decides the time to live (``TTL``). The
+file lives in ``$OSAUDIT_CACHE_DIR`` or platformdirs' ``user_cache_dir("osaudit")``.
+A corrupted file is moved aside and rebuilt; a bad row is dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+DAY = 86400.0
+# Time to live per kind of fact, in seconds (documented in docs/scoring-maintenance.md).
+TTL: dict[str, float] = {
+    "depsdev-version": 30 * DAY,  # a published version's metadata rarely changes
+    "depsdev-package": 1 * DAY,  # new releases appear at any time
+    "depsdev-project": 7 * DAY,  # Scorecard runs weekly
+    "ecosystems": 1 * DAY,
+    "osv": 1 * DAY,  # new advisories appear daily
+    "osv-vuln": 1 * DAY,
+    "scorecard": 7 * DAY,
+}
+NEGATIVE_TTL = 1 * DAY  # 404 answers are kept at most this long
+FILE_NAME = "metadata.sqlite3"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body BLOB,
+    fetched REAL NOT NULL,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID
+"""
+
+
+def default_cache_dir() -> Path:
+    """``$OSAUDIT_CACHE_DIR`` or the platform's user cache directory."""
+    env = os.environ.get("OSAUDIT_CACHE_DIR")
+    return Path(env) if env else Path(user_cache_dir("osaudit"))
+
+
+def iso(ts: float) -> str:
+    """A POSIX timestamp as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC)."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A cached response."""
+
+    status: int
+    body: bytes
+    fetched: float
+
+    @property
+    def date(self) -> str:
+        return iso(self.fetched)
+
+
+@dataclass(frozen=True, slots=True)
+class KindInfo:
+    kind: str
+    entries: int
+    oldest: str | None
+    newest: str | None
+
+
+class Cache:
+    """The response cache. ``get`` never raises; ``put`` ignores write failures."""
+
+    def __init__(self, directory: Path | None = None, *, clock: object = time.time) -> None:
+        self.directory = directory if directory is not None else default_cache_dir()
+        self.path = self.directory / FILE_NAME
+        self._clock = clock
+        self._db: sqlite3.Connection | None = None
+        self.rebuilt = False  # True when a corrupted file was replaced during this run
+
+    # ------------------------------------------------------------------ connection
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is not None:
+            return self._db
+        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError:
+            self._rebuild()
+            self._db = self._open()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+        try:
+            db.execute("PRAGMA busy_timeout=10000")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(_SCHEMA)
+            db.execute("SELECT kind, key, status, body, fetched FROM entries LIMIT 1").fetchall()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _rebuild(self) -> None:
+        """Move a corrupted database aside (kept as ``.corrupt``) and start empty."""
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(str(self.path) + suffix).unlink()
+        with contextlib.suppress(OSError):
+            os.replace(self.path, str(self.path) + ".corrupt")
+        self.rebuilt = True
+
+    def _now(self) -> float:
+        clock = self._clock
+        return float(clock()) if callable(clock) else time.time()
+
+    # ------------------------------------------------------------------ access
+    def get(self, kind: str, key: str, *, fresh_only: bool = True) -> Entry | None:
+        """The entry, or None when absent, expired (if ``fresh_only``) or unreadable."""
+        try:
+            row = (
+                self._connect()
+                .execute(
+                    "SELECT status, body, fetched FROM entries WHERE kind=? AND key=?", (kind, key)
+                )
+                .fetchone()
+            )
+        except sqlite3.DatabaseError:
+            self._rebuild()
+            return None
+        if row is None:
+            return None
+        status, body, fetched = row
+        if not isinstance(status, int) or not isinstance(fetched, int | float):
+            self.delete(kind, key)
+            return None
+        if not isinstance(body, bytes):
+            body = body.encode() if isinstance(body, str) else b""
+        entry = Entry(status, body, float(fetched))
+        if fresh_only:
+            ttl = NEGATIVE_TTL if status == 404 else TTL.get(kind, DAY)
+            ttl = min(ttl, TTL.get(kind, DAY))
+            if self._now() - entry.fetched > ttl:
+                return None
+        return entry
+
+    def put(
+        self, kind: str, key: str, status: int, body: bytes, fetched: float | None = None
+    ) -> float:
+        """Store a response; returns its retrieval time."""
+        ts = self._now() if fetched is None else fetched
+        try:
+            self._connect().execute(
+                "INSERT OR REPLACE INTO entries (kind, key, status, body, fetched) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (kind, key, status, body, ts),
+            )
+        except sqlite3.DatabaseError:
+            self._rebuild()
+        except sqlite3.Error:
+            pass  # read-only or locked for too long: the run goes on without caching
+        return ts
+
+    def delete(self, kind: str, key: str) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._connect().execute("DELETE FROM entries WHERE kind=? AND key=?", (kind, key))
+
+    # ------------------------------------------------------------------ admin
+    def info(self) -> list[KindInfo]:
+        """Entries per kind with the oldest and newest retrieval time."""
+        if not self.path.exists():
+            return []
+        try:
+            rows = (
+                self._connect()
+                .execute(
+                    "SELECT kind, COUNT(*), MIN(fetched), MAX(fetched) FROM entries "
+                    "GROUP BY kind ORDER BY kind"
+                )
+                .fetchall()
+            )
+        except sqlite3.DatabaseError:
+            self._rebuild()
+            return []
+        return [
+            KindInfo(
+                kind, n, iso(lo) if lo is not None else None, iso(hi) if hi is not None else None
+            )
+            for kind, n, lo, hi in rows
+        ]
+
+    def size(self) -> int:
+        """Bytes on disk (database, WAL and shared-memory files)."""
+        total = 0
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                total += Path(str(self.path) + suffix).stat().st_size
+        return total
+
+    def clear(self) -> int:
+        """Delete every entry; returns how many were removed."""
+        if not self.path.exists():
+            return 0
+        try:
+            db = self._connect()
+            n = int(db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+            db.execute("DELETE FROM entries")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db.execute("VACUUM")
+        except sqlite3.DatabaseError:
+            self._rebuild()
+            return 0
+        return n
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None

@@ -1,0 +1,303 @@
+"""Collect package facts for SBOM components from deps.dev, ecosyste.ms, OSV and Scorecard.
+
+``collect`` is synchronous; inside it one event loop, one HTTP client and one
+cache connection serve the whole run. Components are deduplicated by
+``purl@version`` (without qualifiers); a component's failure only makes its
+own facts partial or unknown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import httpx
+from packageurl import PackageURL
+
+from osaudit import model
+from osaudit.metadata.cache import Cache
+from osaudit.metadata.config import MetadataConfig
+from osaudit.metadata.depsdev import DepsDevSource
+from osaudit.metadata.ecosystems import EcosystemsSource
+from osaudit.metadata.fetch import Fetcher
+from osaudit.metadata.http import HttpClient
+from osaudit.metadata.interface import (
+    SOURCES,
+    MetadataResult,
+    PackageFacts,
+    SourceData,
+    SourceName,
+    SourceStatus,
+    Stats,
+    Target,
+)
+from osaudit.metadata.osv import OsvSource
+from osaudit.metadata.scorecard import ScorecardSource
+
+_MERGE_ANY_TRUE = ("deprecated", "archived", "critical")
+
+
+def target_of(component: model.Component) -> Target | str:
+    """The look-up target of a component, or the reason there is none."""
+    if not component.purl:
+        return "no purl: the component cannot be looked up"
+    try:
+        purl = PackageURL.from_string(component.purl)
+    except ValueError:
+        return f"invalid purl {component.purl!r}"
+    ptype = purl.type.lower()
+    key = PackageURL(ptype, purl.namespace, purl.name, purl.version).to_string()
+    return Target(key, ptype, purl.namespace, purl.name, purl.version)
+
+
+def merge(
+    target: Target, parts: dict[SourceName, SourceData], statuses: list[SourceStatus]
+) -> PackageFacts:
+    """One PackageFacts from the sources' fields: deps.dev first, ecosyste.ms fills gaps."""
+    values: dict[str, Any] = {}
+    origins: dict[str, SourceName] = {}
+    for source in SOURCES:
+        part = parts.get(source)
+        if part is None or part.status.status != "ok":
+            continue
+        for name, value in part.fields.items():
+            if name in _MERGE_ANY_TRUE:
+                if value is True and values.get(name) is not True or name not in values:
+                    origins[name] = source
+                values[name] = bool(values.get(name)) or bool(value)
+            elif name == "first_published_at" and isinstance(value, str) and values.get(name):
+                if value < str(values[name]):  # the earliest first release any source knows
+                    values[name] = value
+                    origins[name] = source
+            elif values.get(name) is None and value is not None:
+                values[name] = value
+                origins[name] = source
+    if values.get("deprecated") is True:
+        values["deprecated_source"] = origins.get("deprecated")
+    return PackageFacts(
+        purl=target.key,
+        ecosystem=target.type,
+        name=target.name,
+        version=target.version,
+        sources=tuple(sorted(statuses, key=lambda s: s.source)),
+        origins=tuple(sorted(origins.items())),
+        **values,
+    )
+
+
+class _Progress:
+    """A rich progress bar on stderr, or nothing."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self.bar: Any = None
+        if enabled and total:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.task = self.bar.add_task("package metadata", total=total)
+            self.bar.start()
+
+    def advance(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task, n)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+async def _run(
+    targets: list[Target],
+    config: MetadataConfig,
+    cache: Cache | None,
+    transport: httpx.AsyncBaseTransport | None,
+    warnings: list[str],
+) -> tuple[dict[str, PackageFacts], dict[str, int]]:
+    client = None if config.offline else HttpClient(config, transport=transport)
+    fetcher = Fetcher(config, cache, client)
+    deps = DepsDevSource(config.depsdev_url)
+    eco = EcosystemsSource(config.ecosystems_url)
+    osv = OsvSource(config.osv_url, batch=config.osv_batch, max_details=config.max_vuln_details)
+    first: list[Any] = [deps, eco, osv]
+    total = sum(1 for s in first for t in targets if s.supports(t))
+    show = config.progress if config.progress is not None else sys.stderr.isatty()
+    progress = _Progress(show and not config.quiet, total)
+    fetcher.on_progress = progress.advance
+    try:
+        if client is not None:
+            await client.__aenter__()
+        try:
+            d, e, o = await asyncio.gather(*(s.gather(targets, fetcher) for s in first))
+            repos: dict[str, str] = {}
+            for t in targets:
+                dd, ee = d.get(t.key), e.get(t.key)
+                if dd is not None and dd.fields.get("scorecard") is not None:
+                    continue
+                for part in (dd, ee):
+                    repo = part.fields.get("repository") if part is not None else None
+                    if isinstance(repo, str):
+                        repos[t.key] = repo
+                        break
+            sc = ScorecardSource(config.scorecard_url, repos)
+            s = await sc.gather(targets, fetcher)
+        finally:
+            if client is not None:
+                await client.__aexit__(None, None, None)
+    finally:
+        progress.stop()
+
+    facts: dict[str, PackageFacts] = {}
+    sources: list[tuple[SourceName, dict[str, SourceData], Any]] = [
+        ("deps.dev", d, deps),
+        ("ecosyste.ms", e, eco),
+        ("osv", o, osv),
+        ("scorecard", s, sc),
+    ]
+    for t in targets:
+        parts: dict[SourceName, SourceData] = {}
+        statuses: list[SourceStatus] = []
+        for name, found, src in sources:
+            part = found.get(t.key)
+            if part is not None:
+                parts[name] = part
+                statuses.append(part.status)
+            elif name == "scorecard":
+                dd = d.get(t.key)
+                if dd is not None and dd.fields.get("scorecard") is not None:
+                    statuses.append(SourceStatus("scorecard", "skipped", "provided by deps.dev"))
+                else:
+                    statuses.append(
+                        SourceStatus("scorecard", "skipped", "no GitHub/GitLab repository known")
+                    )
+            elif name == "osv" and not t.version:
+                statuses.append(SourceStatus("osv", "skipped", "no version in the purl"))
+            elif not src.supports(t):
+                statuses.append(
+                    SourceStatus(name, "skipped", f"ecosystem {t.type!r} not supported")
+                )
+        facts[t.key] = merge(t, parts, statuses)
+    if osv.details_skipped:
+        warnings.append(
+            f"{osv.details_skipped} OSV vulnerability details not fetched "
+            f"(bound of {config.max_vuln_details} per run); their fixed versions are unknown"
+        )
+    if client is not None:
+        for host in sorted(client.open_circuits):
+            warnings.append(f"circuit open for {host}: later requests to it were skipped")
+    counters = {
+        "requests": client.requests if client else 0,
+        "bytes": client.bytes if client else 0,
+        "cache_hits": fetcher.cache_hits,
+        "failures": fetcher.failures,
+    }
+    return facts, counters
+
+
+def _run_sync(coro: Any) -> Any:
+    """``asyncio.run``, in a worker thread when a loop already runs in this one."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def collect(
+    components: Sequence[model.Component],
+    config: MetadataConfig,
+    *,
+    now: datetime,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> MetadataResult:
+    """Facts keyed by component ref, run statistics and warnings; never raises for a package.
+
+    ``now`` is accepted for a stable signature (scoring uses it); TTLs use the
+    clock because they describe the cache, not the report.
+    """
+    del now
+    started = time.monotonic()
+    warnings: list[str] = []
+    facts: dict[str, PackageFacts] = {}
+    targets: dict[str, Target] = {}
+    ref_key: dict[str, str] = {}
+    for comp in components:
+        tgt = target_of(comp)
+        if isinstance(tgt, str):
+            facts[comp.ref] = PackageFacts(
+                purl=comp.purl, name=comp.name, version=comp.version, reason=tgt
+            )
+            continue
+        sources_ok = (
+            DepsDevSource("").supports(tgt)
+            or EcosystemsSource("").supports(tgt)
+            or OsvSource("").supports(tgt)
+        )
+        if not sources_ok:
+            facts[comp.ref] = PackageFacts(
+                purl=tgt.key,
+                ecosystem=tgt.type,
+                name=tgt.name,
+                version=tgt.version,
+                reason=f"ecosystem {tgt.type!r} is not covered by deps.dev, ecosyste.ms or OSV",
+            )
+            continue
+        targets.setdefault(tgt.key, tgt)
+        ref_key[comp.ref] = tgt.key
+
+    cache: Cache | None = None
+    if config.use_cache:
+        cache = Cache(config.cache_dir)
+    counters = {"requests": 0, "bytes": 0, "cache_hits": 0, "failures": 0}
+    by_key: dict[str, PackageFacts] = {}
+    if targets:
+        ordered = [targets[k] for k in sorted(targets)]
+        try:
+            by_key, counters = _run_sync(_run(ordered, config, cache, transport, warnings))
+        finally:
+            if cache is not None:
+                cache.close()
+    if cache is not None and cache.rebuilt:
+        warnings.append(f"metadata cache was unreadable and has been rebuilt: {cache.path}")
+    for ref, key in ref_key.items():
+        facts[ref] = by_key[key]
+    stats = Stats(
+        requests=counters["requests"],
+        cache_hits=counters["cache_hits"],
+        failures=counters["failures"],
+        bytes=counters["bytes"],
+        seconds=round(time.monotonic() - started, 3),
+        components=len(components),
+        packages=len(targets),
+    )
+    if not config.quiet:
+        print(summary_line(stats, offline=config.offline), file=sys.stderr)
+    return MetadataResult(dict(sorted(facts.items())), stats, tuple(warnings))
+
+
+def summary_line(stats: Stats, *, offline: bool = False) -> str:
+    """``osaudit: metadata: ...`` one-line summary for stderr."""
+    mode = " (offline)" if offline else ""
+    return (
+        f"osaudit: metadata{mode}: {stats.packages} packages, {stats.requests} requests, "
+        f"{stats.cache_hits} cache hits, {stats.failures} failures, "
+        f"{stats.bytes / 1024:.1f} KiB in {stats.seconds:.2f} s"
+    )

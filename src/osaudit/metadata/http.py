@@ -1,0 +1,195 @@
+"""Async HTTP for metadata services: one connection pool, bounded concurrency,
+per-host rate limit, retries with exponential backoff and jitter honouring
+``Retry-After``, and a per-host circuit breaker.
+
+Policy (documented in docs/scoring-maintenance.md):
+
+* at most ``concurrency`` requests in flight; at most ``rate_per_host`` request
+  starts per second per host;
+* retried: connection errors, timeouts, resets and truncated bodies, HTTP 429,
+  500, 502, 503 and 504; at most ``max_retries`` retries;
+* delay before retry *n* (0-based): ``min(cap, base * 2**n) * U(0.5, 1.0)``,
+  or exactly ``Retry-After`` when a 429/503 carries it (a value above
+  ``max_retry_after`` gives up at once);
+* after ``breaker_threshold`` consecutive transport failures to a host its
+  circuit opens and every later request to it fails at once for this run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from osaudit.metadata.config import MetadataConfig
+
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A complete HTTP response."""
+
+    status: int
+    body: bytes
+    content_type: str
+
+
+class FetchError(Exception):
+    """A request that failed for good; ``reason`` is a short human text."""
+
+    def __init__(self, reason: str, *, kind: str = "error") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind  # "unreachable", "circuit", "timeout", "http", "error"
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+class _RateLimiter:
+    """Spaces request starts to the same host by ``1 / rate`` seconds."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self.next: dict[str, float] = {}
+
+    async def wait(self, host: str) -> None:
+        if not self.interval:
+            return
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        slot = max(now, self.next.get(host, now))
+        self.next[host] = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
+class HttpClient:
+    """One ``httpx.AsyncClient`` per run with the retry and breaker policy."""
+
+    def __init__(
+        self,
+        config: MetadataConfig,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.config = config
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+        self._sem = asyncio.Semaphore(config.concurrency)
+        self._rate = _RateLimiter(config.rate_per_host)
+        self._rng = random.Random(config.jitter_seed)  # noqa: S311 - jitter, not crypto
+        self._failures: dict[str, int] = {}
+        self.open_circuits: set[str] = set()
+        self.requests = 0
+        self.bytes = 0
+        self.delays: list[float] = []  # every backoff delay slept, for tests and stats
+
+    async def __aenter__(self) -> HttpClient:
+        limits = httpx.Limits(
+            max_connections=self.config.concurrency,
+            max_keepalive_connections=self.config.concurrency,
+        )
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(self.config.timeout),
+            limits=limits,
+            headers={"User-Agent": self.config.user_agent, "Accept": "application/json"},
+            transport=self._transport,
+            follow_redirects=False,
+            trust_env=True,
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def backoff(self, attempt: int) -> float:
+        """Delay before retry ``attempt`` (0-based) without a Retry-After."""
+        base = min(self.config.backoff_cap, self.config.backoff_base * (2**attempt))
+        return base * self._rng.uniform(0.5, 1.0)
+
+    def _transport_failure(self, host: str) -> None:
+        n = self._failures.get(host, 0) + 1
+        self._failures[host] = n
+        if n >= self.config.breaker_threshold:
+            self.open_circuits.add(host)
+
+    def _check_circuit(self, host: str, reason: str) -> None:
+        if host in self.open_circuits:
+            raise FetchError(
+                f"circuit open for {host} after "
+                f"{self.config.breaker_threshold} connection failures ({reason})",
+                kind="circuit",
+            )
+
+    async def request(self, method: str, url: str, *, json: Any = None) -> Response:
+        """Send with the retry policy; raise :class:`FetchError` when it finally fails."""
+        assert self._client is not None, "use 'async with HttpClient(...)'"
+        host = urlsplit(url).netloc
+        reason, kind = "no attempt made", "error"
+        for attempt in range(self.config.max_retries + 1):
+            self._check_circuit(host, reason)
+            delay: float | None = None
+            async with self._sem:
+                self._check_circuit(host, reason)  # it may have opened while we queued
+                await self._rate.wait(host)
+                self._check_circuit(host, reason)
+                self.requests += 1
+                try:
+                    resp = await self._client.request(method, url, json=json)
+                except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                    reason, kind = f"network unreachable ({type(exc).__name__})", "unreachable"
+                    self._transport_failure(host)
+                except httpx.TimeoutException as exc:
+                    reason, kind = f"timeout after {self.config.timeout:g} s", "timeout"
+                    self._transport_failure(host)
+                    del exc
+                except httpx.TransportError as exc:
+                    reason = f"connection reset or truncated response ({type(exc).__name__})"
+                    kind = "error"
+                    self._transport_failure(host)
+                else:
+                    self._failures[host] = 0
+                    self.bytes += len(resp.content)
+                    if resp.status_code not in RETRY_STATUS:
+                        ctype = resp.headers.get("content-type", "")
+                        return Response(resp.status_code, resp.content, ctype)
+                    reason, kind = f"HTTP {resp.status_code}", "http"
+                    if resp.status_code in (429, 503):
+                        delay = parse_retry_after(resp.headers.get("retry-after"))
+                        if delay is not None and delay > self.config.max_retry_after:
+                            raise FetchError(
+                                f"HTTP {resp.status_code} with Retry-After {delay:g} s "
+                                f"(more than {self.config.max_retry_after:g} s)",
+                                kind="http",
+                            )
+            if attempt == self.config.max_retries:
+                break
+            wait = delay if delay is not None else self.backoff(attempt)
+            self.delays.append(wait)
+            await asyncio.sleep(wait)
+        suffix = f" after {self.config.max_retries + 1} attempts" if self.config.max_retries else ""
+        raise FetchError(reason + suffix, kind=kind)

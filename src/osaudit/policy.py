@@ -1,0 +1,458 @@
+"""The audit policy: ``osaudit.toml`` or ``[tool.osaudit]`` in ``pyproject.toml``.
+
+Keys (all optional; see docs/scoring.md, "Policy file reference")::
+
+    project-licence = "EUPL-1.2"
+    [fail-on]
+    lockin = "high"              # low|medium|high|critical|unknown
+    maintenance = "critical"
+    licence = "high"
+    licence-categories = ["Source-available", "Commercial"]
+    unknown-licence = true
+    [allow]
+    purls = ["pkg:pypi/internal-*"]
+    reason = "our own packages"
+    [deny]
+    purls = ["pkg:npm/@googlemaps/*"]
+    reason = "no Google services in this portal"
+    [[exception]]
+    component = "pkg:pypi/boto3"
+    reason = "S3 uploads until the Garage migration (ticket 123)"
+    approver = "CIO office"
+    expires = 2027-06-30
+
+Errors are one line naming the file, the line where it can be found, the key,
+and for unknown keys the closest valid one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from osaudit.errors import ConfigError
+
+AXES: tuple[str, ...] = ("lockin", "licence", "maintenance")
+#: Threshold levels a gate may use; "off" disables the axis (command line only).
+THRESHOLDS: tuple[str, ...] = ("low", "medium", "high", "critical")
+#: Licence categories (ScanCode LicenseDB vocabulary, plus "Unknown").
+LICENCE_CATEGORIES: tuple[str, ...] = (
+    "CLA",
+    "Commercial",
+    "Copyleft",
+    "Copyleft Limited",
+    "Free Restricted",
+    "Patent License",
+    "Permissive",
+    "Proprietary Free",
+    "Public Domain",
+    "Source-available",
+    "Unknown",
+    "Unstated License",
+)
+
+_TOP_KEYS = ("project-licence", "fail-on", "allow", "deny", "exception")
+_FAIL_ON_KEYS = ("lockin", "maintenance", "licence", "licence-categories", "unknown-licence")
+_LIST_KEYS = ("purls", "reason")
+_EXCEPTION_KEYS = ("component", "reason", "approver", "expires")
+
+
+@dataclass(frozen=True, slots=True)
+class PatternRule:
+    """An allow or deny entry: a purl glob and why."""
+
+    pattern: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyException:
+    """An approved exception for components matching ``pattern`` until ``expires``."""
+
+    pattern: str
+    reason: str
+    approver: str
+    expires: date
+
+    def expired(self, today: date) -> bool:
+        """Valid through its expiry date; expired from the day after."""
+        return today > self.expires
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A parsed policy; the empty Policy() means "no policy file"."""
+
+    path: str | None = None
+    source: str | None = None  # "osaudit.toml" or "pyproject.toml [tool.osaudit]"
+    project_licence: str | None = None
+    fail_on: Mapping[str, str] = field(default_factory=dict)  # axis -> threshold level
+    fail_on_unknown: frozenset[str] = frozenset()  # axes where "unknown" fails
+    licence_categories: tuple[str, ...] = ()
+    allow: tuple[PatternRule, ...] = ()
+    deny: tuple[PatternRule, ...] = ()
+    exceptions: tuple[PolicyException, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The policy part of the report (without project licence resolution)."""
+        return {
+            "path": self.path,
+            "source": self.source,
+            "fail_on": dict(sorted(self.fail_on.items())),
+            "fail_on_unknown": sorted(self.fail_on_unknown),
+            "licence_categories": list(self.licence_categories),
+            "allow": [{"pattern": r.pattern, "reason": r.reason} for r in self.allow],
+            "deny": [{"pattern": r.pattern, "reason": r.reason} for r in self.deny],
+        }
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_policy(path: str | None = None, *, cwd: Path | None = None) -> Policy:
+    """Load ``path``, or discover ``osaudit.toml`` then ``pyproject.toml`` in ``cwd``.
+
+    A pyproject.toml without ``[tool.osaudit]`` is no policy. Raises ConfigError.
+    """
+    if path is not None:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(f"{path}: policy file not found")
+        return _load_file(p, str(path), pyproject=p.name == "pyproject.toml")
+    base = cwd or Path.cwd()
+    candidate = base / "osaudit.toml"
+    if candidate.is_file():
+        return _load_file(candidate, "osaudit.toml", pyproject=False)
+    candidate = base / "pyproject.toml"
+    if candidate.is_file():
+        pol = _load_file(candidate, "pyproject.toml", pyproject=True, required=False)
+        if pol is not None:
+            return pol
+    return Policy()
+
+
+def _load_file(p: Path, shown: str, *, pyproject: bool, required: bool = True) -> Any:
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{shown}: cannot read policy file: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
+    if pyproject:
+        table = data.get("tool", {}).get("osaudit") if isinstance(data.get("tool"), dict) else None
+        if table is None:
+            if required:
+                raise ConfigError(f"{shown}: no [tool.osaudit] table")
+            return None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{shown}: [tool.osaudit] must be a table")
+        return parse_policy(table, path=shown, text=text, prefix="tool.osaudit")
+    return parse_policy(data, path=shown, text=text, prefix="")
+
+
+def parse_policy(
+    data: Mapping[str, Any], *, path: str, text: str = "", prefix: str = ""
+) -> Policy:
+    """Validate a decoded policy table; errors name ``path``, line and key."""
+    loc = _Locator(path, text, prefix)
+    _check_keys(data, _TOP_KEYS, loc, "")
+    project_licence = data.get("project-licence")
+    if project_licence is not None:
+        if not isinstance(project_licence, str) or not project_licence.strip():
+            loc.fail("", "project-licence", "must be a non-empty SPDX expression string")
+        _check_spdx(project_licence, loc)
+
+    fail_on: dict[str, str] = {}
+    unknown: set[str] = set()
+    categories: tuple[str, ...] = ()
+    fo = data.get("fail-on", {})
+    if not isinstance(fo, dict):
+        loc.fail("", "fail-on", "must be a table")
+    _check_keys(fo, _FAIL_ON_KEYS, loc, "fail-on")
+    for axis in AXES:
+        if axis not in fo:
+            continue
+        val = fo[axis]
+        if not isinstance(val, str) or val not in (*THRESHOLDS, "unknown"):
+            valid = ", ".join((*THRESHOLDS, "unknown"))
+            loc.fail("fail-on", axis, f"must be one of {valid}; got {val!r}")
+        if val == "unknown":
+            unknown.add(axis)
+        else:
+            fail_on[axis] = val
+    if "unknown-licence" in fo:
+        if not isinstance(fo["unknown-licence"], bool):
+            loc.fail("fail-on", "unknown-licence", "must be true or false")
+        if fo["unknown-licence"]:
+            unknown.add("licence")
+        else:
+            unknown.discard("licence")
+    if "licence-categories" in fo:
+        cats = fo["licence-categories"]
+        if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
+            loc.fail("fail-on", "licence-categories", "must be a list of category names")
+        for c in cats:
+            if c not in LICENCE_CATEGORIES:
+                hint = _suggest(c, LICENCE_CATEGORIES)
+                loc.fail("fail-on", "licence-categories", f"unknown licence category {c!r}{hint}")
+        categories = tuple(sorted(set(cats)))
+
+    allow = _pattern_list(data, "allow", loc)
+    deny = _pattern_list(data, "deny", loc)
+    exceptions = _exceptions(data, loc)
+    return Policy(
+        path=path,
+        source=f"pyproject.toml [{prefix}]" if prefix else "osaudit.toml",
+        project_licence=project_licence.strip() if isinstance(project_licence, str) else None,
+        fail_on=fail_on,
+        fail_on_unknown=frozenset(unknown),
+        licence_categories=categories,
+        allow=allow,
+        deny=deny,
+        exceptions=exceptions,
+    )
+
+
+def _pattern_list(data: Mapping[str, Any], key: str, loc: _Locator) -> tuple[PatternRule, ...]:
+    table = data.get(key)
+    if table is None:
+        return ()
+    if not isinstance(table, dict):
+        loc.fail("", key, f"must be a table with 'purls' (write [{key}])")
+    _check_keys(table, _LIST_KEYS, loc, key)
+    purls = table.get("purls", [])
+    if not isinstance(purls, list) or not all(isinstance(p, str) and p for p in purls):
+        loc.fail(key, "purls", "must be a list of purl patterns")
+    reason = table.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        loc.fail(key, "reason", "must be a string")
+    for p in purls:
+        _check_pattern(p, loc, key, "purls")
+    return tuple(PatternRule(p, reason) for p in purls)
+
+
+def _exceptions(data: Mapping[str, Any], loc: _Locator) -> tuple[PolicyException, ...]:
+    entries = data.get("exception")
+    if entries is None:
+        return ()
+    if not isinstance(entries, list):
+        loc.fail("", "exception", "must be an array of tables (write [[exception]])")
+    out: list[PolicyException] = []
+    for i, entry in enumerate(entries):
+        where = f"exception[{i}]"
+        if not isinstance(entry, dict):
+            loc.fail("", "exception", f"{where} must be a table")
+        _check_keys(entry, _EXCEPTION_KEYS, loc, "exception", index=i)
+        for k in _EXCEPTION_KEYS:
+            if k not in entry:
+                loc.fail("exception", k, f"{where} is missing '{k}'", index=i, header=True)
+        for k in ("component", "reason", "approver"):
+            if not isinstance(entry[k], str) or not entry[k].strip():
+                loc.fail("exception", k, f"{where}.{k} must be a non-empty string", index=i)
+        _check_pattern(entry["component"], loc, "exception", "component", index=i)
+        expires = entry["expires"]
+        if isinstance(expires, datetime):
+            expires = expires.date()
+        elif isinstance(expires, str):
+            try:
+                expires = date.fromisoformat(expires)
+            except ValueError:
+                loc.fail(
+                    "exception", "expires", f"{where}.expires must be a date YYYY-MM-DD", index=i
+                )
+        elif not isinstance(expires, date):
+            loc.fail("exception", "expires", f"{where}.expires must be a date YYYY-MM-DD", index=i)
+        out.append(PolicyException(entry["component"], entry["reason"], entry["approver"], expires))
+    return tuple(out)
+
+
+def _check_keys(
+    table: Mapping[str, Any], valid: Sequence[str], loc: _Locator, section: str, index: int = 0
+) -> None:
+    for key in table:
+        if key not in valid:
+            where = f"[{loc.qualify(section)}]" if section or loc.prefix else "the top level"
+            loc.fail(
+                section,
+                key,
+                f"unknown key '{key}' in {where}{_suggest(key, valid)}",
+                index=index,
+                bare=True,
+            )
+
+
+def _check_pattern(pattern: str, loc: _Locator, section: str, key: str, index: int = 0) -> None:
+    if not pattern.startswith("pkg:") or "/" not in pattern:
+        loc.fail(section, key, f"{pattern!r} is not a purl pattern (pkg:type/name, '*' allowed)",
+                 index=index)
+
+
+def _check_spdx(expr: str, loc: _Locator) -> None:
+    from license_expression import ExpressionError, get_spdx_licensing
+
+    try:
+        info = get_spdx_licensing().validate(expr)
+    except ExpressionError as exc:  # pragma: no cover - validate() reports, not raises
+        loc.fail("", "project-licence", f"invalid SPDX expression {expr!r}: {exc}")
+    if info.errors:
+        loc.fail("", "project-licence", f"invalid SPDX expression {expr!r}: {info.errors[0]}")
+
+
+def _suggest(word: str, valid: Sequence[str]) -> str:
+    pool = {v.lower(): v for v in valid}
+    hit = difflib.get_close_matches(word.lower(), list(pool), n=1, cutoff=0.6)
+    return f" (did you mean '{pool[hit[0]]}'?)" if hit else f" (valid: {', '.join(valid)})"
+
+
+class _Locator:
+    """Finds the line of a key in TOML text (tomllib gives no positions)."""
+
+    def __init__(self, path: str, text: str, prefix: str) -> None:
+        self.path = path
+        self.prefix = prefix
+        self.lines = text.splitlines()
+
+    def qualify(self, section: str) -> str:
+        return ".".join(p for p in (self.prefix, section) if p)
+
+    def line_of(self, section: str, key: str, index: int = 0, header: bool = False) -> int | None:
+        """Line of ``key`` in the ``index``-th ``[section]`` (or of that header)."""
+        want = self.qualify(section)
+        current = ""
+        seen = 0 if not want else -1
+        header_line: int | None = None
+        key_re = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        for no, line in enumerate(self.lines, 1):
+            m = re.match(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?", line)
+            if m:
+                current = m.group(1).replace('"', "").replace("'", "").replace(" ", "")
+                if current == want:
+                    seen += 1
+                    if seen == index:
+                        header_line = no
+                continue
+            if current == want and seen == index and key_re.match(line):
+                return no
+        return header_line if header or header_line is not None else None
+
+    def fail(
+        self,
+        section: str,
+        key: str,
+        message: str,
+        *,
+        index: int = 0,
+        header: bool = False,
+        bare: bool = False,
+    ) -> Any:
+        line = self.line_of(section, key, index, header) if key else None
+        where = f"{self.path}:{line}" if line else self.path
+        name = self.qualify(".".join(p for p in (section, key) if p))
+        if bare:
+            raise ConfigError(f"{where}: {message}")
+        raise ConfigError(f"{where}: {name}: {message}")
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def parse_fail_on(values: Sequence[str]) -> tuple[dict[str, str | None], dict[str, bool]]:
+    """Parse ``--fail-on AXIS=LEVEL`` values (LEVEL may be ``unknown`` or ``off``).
+
+    Returns per-axis thresholds (None = off) and per-axis "unknown fails" flags
+    (False = off), only for the axes and settings given.
+    """
+    thresholds: dict[str, str | None] = {}
+    unknown: dict[str, bool] = {}
+    for raw in values:
+        axis, sep, level = raw.partition("=")
+        axis, level = axis.strip().lower(), level.strip().lower()
+        if axis == "license":
+            axis = "licence"
+        if not sep or axis not in AXES:
+            raise ConfigError(
+                f"--fail-on {raw!r}: expected AXIS=LEVEL with AXIS one of {', '.join(AXES)}"
+            )
+        if level == "unknown":
+            unknown[axis] = True
+        elif level == "off":
+            thresholds[axis] = None
+            unknown[axis] = False
+        elif level in THRESHOLDS:
+            thresholds[axis] = level
+        else:
+            valid = ", ".join((*THRESHOLDS, "unknown", "off"))
+            raise ConfigError(f"--fail-on {raw!r}: LEVEL must be one of {valid}")
+    return thresholds, unknown
+
+
+def with_fail_on(policy: Policy, values: Sequence[str]) -> Policy:
+    """Apply ``--fail-on`` values over the file's settings.
+
+    ``AXIS=LEVEL`` replaces the axis threshold, ``AXIS=unknown`` adds the
+    unknown gate, ``AXIS=off`` removes both.
+    """
+    if not values:
+        return policy
+    thresholds, unknown = parse_fail_on(values)
+    fail_on = dict(policy.fail_on)
+    unk = set(policy.fail_on_unknown)
+    for axis, level in thresholds.items():
+        if level is None:
+            fail_on.pop(axis, None)
+        else:
+            fail_on[axis] = level
+    for axis, flag in unknown.items():
+        if flag:
+            unk.add(axis)
+        else:
+            unk.discard(axis)
+    return replace(policy, fail_on=fail_on, fail_on_unknown=frozenset(unk))
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def purl_base(purl: str) -> str:
+    """The purl without version, qualifiers and subpath, percent-decoded, lower-case."""
+    head = purl.split("#", 1)[0].split("?", 1)[0]
+    at = head.rfind("@")
+    if at > head.rfind("/") > 0:
+        head = head[:at]
+    return unquote(head).lower()
+
+
+@lru_cache(maxsize=4096)
+def _normalise_pattern(pattern: str) -> str:
+    pat = unquote(pattern).lower()
+    if pat.startswith("pkg:pypi/"):
+        name, at, version = pat[len("pkg:pypi/") :].partition("@")
+        pat = "pkg:pypi/" + re.sub(r"[-_.]+", "-", name) + at + version
+    return pat
+
+
+def matches(pattern: str, purl: str | None) -> bool:
+    """Whether a component purl matches a policy glob (case-insensitive).
+
+    A pattern without ``@`` is compared with the purl's base (any version);
+    with ``@`` it is compared with ``base@version``.
+    """
+    if not purl:
+        return False
+    pat = _normalise_pattern(pattern)
+    base = purl_base(purl)
+    if "@" in pat.split("/", 1)[-1].lstrip("@"):
+        head = unquote(purl.split("#", 1)[0].split("?", 1)[0]).lower()
+        return fnmatch.fnmatchcase(head, pat)
+    return fnmatch.fnmatchcase(base, pat)

@@ -1,0 +1,274 @@
+"""CycloneDX 1.6 JSON: the input SBOM's components carrying osaudit's findings.
+
+Components come from ``ctx.sbom`` (any input format, so an SPDX input yields
+CycloneDX too) or, without it, from the report's component list. Findings are
+``properties`` in the ``osaudit:`` namespace (see docs/report-formats.md). bom-refs and
+purls are kept; ``metadata.tools`` names osaudit; the serial number is derived from the
+input digest, catalogue digest, tool version and ``generated_at`` (the timestamp), so
+the output is deterministic. Written with cyclonedx-python-lib.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+import warnings
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from cyclonedx.model import (
+    ExternalReference,
+    ExternalReferenceType,
+    HashType,
+    Property,
+    XsUri,
+)
+from cyclonedx.model.bom import Bom
+from cyclonedx.model.component import Component, ComponentType
+from cyclonedx.model.license import DisjunctiveLicense, License, LicenseExpression
+from cyclonedx.output import make_outputter
+from cyclonedx.output.json import JsonV1Dot6
+from cyclonedx.schema import OutputFormat, SchemaVersion
+from packageurl import PackageURL
+
+from osaudit import __version__, model
+from osaudit.report import RenderContext
+
+NS = "osaudit:"
+_IRI_OK = re.compile(r"[^\s\x00-\x1f\x7f\"<>\\^`{|}]{1,4096}")
+TOOL_REF = "osaudit-tool"
+SUBJECT_SUFFIX = "#osaudit-subject"
+
+
+def _prop(name: str, value: object) -> Property | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return Property(name=NS + name, value=str(value))
+
+
+def finding_properties(c: dict[str, Any], justify: dict[str, dict[str, Any]]) -> list[Property]:
+    """The ``osaudit:`` properties for one report component."""
+    lockin = c.get("lockin") or {}
+    family = lockin.get("family") or {}
+    vendor = lockin.get("vendor") or {}
+    match = lockin.get("match") or {}
+    licence = c.get("licence") or {}
+    maint = c.get("maintenance") or {}
+    pairs: list[tuple[str, object]] = [
+        ("lockin:level", lockin.get("level")),
+        ("lockin:score", lockin.get("score")),
+        ("lockin:family", family.get("id")),
+        ("lockin:category", family.get("category")),
+        ("lockin:kind", family.get("kind")),
+        ("lockin:vendor", vendor.get("name")),
+        ("lockin:jurisdiction", vendor.get("jurisdiction")),
+        ("lockin:match", f"{match.get('method')}:{match.get('confidence')}" if match else None),
+        ("licence:expression", licence.get("expression")),
+        ("licence:category", licence.get("category")),
+        ("licence:level", licence.get("level")),
+        ("licence:openness", licence.get("score")),
+        ("licence:osi-approved", licence.get("osi_approved")),
+        ("licence:open-source", licence.get("open_source")),
+        ("maintenance:level", maint.get("level")),
+        ("maintenance:score", maint.get("score")),
+        ("direct", c.get("direct")),
+        ("art41:justification-required", c.get("ref") in justify),
+    ]
+    pairs += [("lockin:lock", x) for x in family.get("lock") or []]
+    pairs += [("lockin:open-standard", x) for x in family.get("open_standards") or []]
+    pairs += [("alternative-of", x) for x in lockin.get("alternative_of") or []]
+    for alt in lockin.get("alternatives") or []:
+        pairs.append(("alternative", f"{alt.get('id')} ({alt.get('swap')})"))
+    if c.get("ref") in justify:
+        pairs.append(("art41:why", justify[c["ref"]].get("why")))
+    props = [_prop(name, value) for name, value in pairs]
+    return [p for p in props if p is not None]
+
+
+def _purl(value: str | None) -> PackageURL | None:
+    if not value:
+        return None
+    try:
+        return PackageURL.from_string(value)
+    except ValueError:
+        return None
+
+
+def _licences(report_licence: dict[str, Any], raw: Iterable[str]) -> list[License]:
+    expression = report_licence.get("expression")
+    if expression:
+        return [LicenseExpression(value=str(expression))]
+    return [DisjunctiveLicense(name=str(r)) for r in raw if str(r).strip()]
+
+
+def _hashes(pairs: Iterable[tuple[str, str]]) -> list[HashType]:
+    out = []
+    for alg, value in pairs:
+        try:
+            out.append(HashType.from_composite_str(f"{alg.lower().replace('-', '')}:{value}"))
+        except Exception:  # noqa: BLE001,S112 - unknown algorithms are dropped
+            continue
+    return out
+
+
+def _ext_refs(refs: Iterable[model.ExternalRef]) -> list[ExternalReference]:
+    out = []
+    for ref in refs:
+        try:
+            kind = ExternalReferenceType(ref.type)
+        except ValueError:
+            kind = ExternalReferenceType.OTHER
+        if not _IRI_OK.fullmatch(ref.url or ""):
+            continue  # not a valid IRI-reference (schema format): dropped
+        try:
+            out.append(ExternalReference(type=kind, url=XsUri(ref.url)))
+        except Exception:  # noqa: BLE001,S112 - invalid URIs are dropped, not fatal
+            continue
+    return out
+
+
+def _type(value: str | None) -> ComponentType:
+    try:
+        return ComponentType(value) if value else ComponentType.LIBRARY
+    except ValueError:
+        return ComponentType.LIBRARY
+
+
+def _from_model(
+    comp: model.Component, finding: dict[str, Any], justify: dict[str, dict[str, Any]]
+) -> Component:
+    purl = _purl(comp.purl) or _purl(comp.purl_raw)
+    raw = [lic.raw for lic in (*comp.licences_concluded, *comp.licences_declared)]
+    props = finding_properties(finding, justify) if finding else []
+    if comp.purl and purl is None:
+        props.append(Property(name=NS + "purl-invalid", value=comp.purl))
+    return Component(
+        name=comp.name or comp.ref,
+        version=comp.version,
+        group=comp.group,
+        type=_type(comp.type),
+        bom_ref=comp.ref,
+        purl=purl,
+        cpe=comp.cpes[0] if comp.cpes else None,
+        licenses=_licences(finding.get("licence") or {}, raw),
+        hashes=_hashes(comp.hashes),
+        external_references=_ext_refs(comp.external_refs),
+        description=comp.description,
+        properties=props,
+    )
+
+
+def _from_report(c: dict[str, Any], justify: dict[str, dict[str, Any]]) -> Component:
+    licence = c.get("licence") or {}
+    cpes = c.get("cpes") or []
+    purl = _purl(c.get("purl"))
+    props = finding_properties(c, justify)
+    if c.get("purl") and purl is None:
+        props.append(Property(name=NS + "purl-invalid", value=str(c["purl"])))
+    return Component(
+        name=str(c.get("name") or c.get("ref")),
+        version=c.get("version"),
+        group=c.get("group"),
+        bom_ref=str(c.get("ref")),
+        purl=purl,
+        cpe=cpes[0] if cpes else None,
+        licenses=_licences(licence, licence.get("raw") or []),
+        properties=props,
+    )
+
+
+def _serial(report: dict[str, Any]) -> uuid.UUID:
+    sbom = report.get("sbom") or {}
+    seed = "|".join(
+        str(x)
+        for x in (
+            sbom.get("sha256"),
+            (report.get("catalog") or {}).get("digest"),
+            (report.get("tool") or {}).get("version"),
+            report.get("generated_at"),
+        )
+    )
+    return uuid.uuid5(uuid.NAMESPACE_URL, "urn:osaudit:cyclonedx:" + seed)
+
+
+def _timestamp(value: object) -> datetime:
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+    return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def build(report: dict[str, Any], ctx: RenderContext) -> Bom:
+    """The cyclonedx-python-lib Bom with findings attached."""
+    findings = {str(c.get("ref")): c for c in report.get("components") or []}
+    justify = {
+        str(j.get("ref")): j
+        for j in (report.get("verdict") or {}).get("justifications_required") or []
+    }
+    bom = Bom(serial_number=_serial(report))
+    bom.metadata.timestamp = _timestamp(report.get("generated_at"))
+    bom.metadata.tools.components.add(
+        Component(
+            type=ComponentType.APPLICATION,
+            name="osaudit",
+            version=(report.get("tool") or {}).get("version") or __version__,
+            bom_ref=TOOL_REF,
+        )
+    )
+    verdict = report.get("verdict") or {}
+    meta_props = [
+        _prop("art41:verdict", verdict.get("art41")),
+        _prop("report:schema-version", report.get("schema_version")),
+        _prop("catalog:digest", (report.get("catalog") or {}).get("digest")),
+        _prop("sbom:sha256", (report.get("sbom") or {}).get("sha256")),
+        _prop("sbom:format", (report.get("sbom") or {}).get("format")),
+        _prop("sovereignty:non-eu-share", (report.get("sovereignty") or {}).get("non_eu_share")),
+    ]
+    bom.metadata.properties = [p for p in meta_props if p is not None]
+
+    by_ref: dict[str, Component] = {}
+    if ctx.sbom is not None:
+        for comp in ctx.sbom.components:
+            if comp.ref not in by_ref:
+                by_ref[comp.ref] = _from_model(comp, findings.get(comp.ref, {}), justify)
+        subject = ctx.sbom.document.subject
+        if subject is not None:
+            ref = subject.ref if subject.ref not in by_ref else subject.ref + SUBJECT_SUFFIX
+            bom.metadata.component = Component(
+                name=subject.name or "subject",
+                version=subject.version,
+                group=subject.group,
+                type=_type(subject.type or "application"),
+                bom_ref=ref,
+                purl=_purl(subject.purl),
+            )
+    else:
+        for ref, c in findings.items():
+            by_ref.setdefault(ref, _from_report(c, justify))
+    bom.components = list(by_ref.values())
+    if ctx.sbom is not None:
+        known = dict(by_ref)
+        if bom.metadata.component is not None and ctx.sbom.document.subject is not None:
+            known.setdefault(ctx.sbom.document.subject.ref, bom.metadata.component)
+        for ref, targets in sorted(ctx.sbom.dependencies.items()):
+            source = known.get(ref)
+            deps = [known[t] for t in targets if t in known and t != ref]
+            if source is not None and deps:
+                bom.register_dependency(source, deps)
+    return bom
+
+
+def render(report: dict[str, Any], ctx: RenderContext) -> bytes:
+    """CycloneDX 1.6 JSON as UTF-8 bytes (2-space indent, trailing newline)."""
+    bom = build(report, ctx)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. "component has no defined dependencies"
+        outputter = make_outputter(bom, OutputFormat.JSON, SchemaVersion.V1_6)
+        assert isinstance(outputter, JsonV1Dot6)
+        text = outputter.output_as_string(indent=2)
+    return (text.rstrip("\n") + "\n").encode("utf-8")

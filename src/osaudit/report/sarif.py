@@ -1,0 +1,390 @@
+"""SARIF 2.1.0 output for GitHub code scanning and other SARIF consumers.
+
+One rule per finding kind; one result per component finding at level medium or
+worse (lock-in, licence not open, maintenance), a note for each unknown licence,
+and one Art. 41 result per component that needs a written justification (plus one
+for the whole SBOM when the verdict is ``fail``). Results point at the manifest line
+declaring the dependency when one is found in the repository, else at the SBOM line
+that names the component; the SBOM stays as a related location.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from osaudit import __version__
+from osaudit.report import RenderContext
+from osaudit.report.escape import plain
+from osaudit.report.locate import ManifestIndex, build_index
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+HELP_DOC = "docs/report-formats.md"
+REPORTED_LEVELS = ("medium", "high", "critical")
+_SARIF_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "critical": 4, "unknown": -1}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    name: str
+    short: str
+    full: str
+    help_md: str
+    tags: tuple[str, ...]
+    level: str
+    security_severity: str | None = None
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "osaudit/lockin",
+        "VendorLockIn",
+        "Dependency ties the application to one vendor",
+        "The component is the client or product of a vendor-controlled service or "
+        "licence listed in the osaudit catalogue (medium, high or critical lock-in).",
+        "A lock-in finding means the dependency binds the application to a vendor's "
+        "proprietary API, licence or hosted service.\n\n"
+        "**Remediation:** move to one of the open-source alternatives named in the "
+        "result (an *api-compatible* swap keeps the same client; an *adapter* needs a "
+        "small change; a *rewrite* a different API), or record a justification with an "
+        "exception in `osaudit.toml`.",
+        ("lock-in", "sovereignty", "open-source-first"),
+        "warning",
+    ),
+    Rule(
+        "osaudit/licence",
+        "LicenceNotOpen",
+        "Dependency licence is not open source or is restrictive",
+        "The component's licence is source-available, proprietary, non-commercial or "
+        "otherwise scored at medium risk or worse for licence openness.",
+        "The licence of this dependency does not meet the open-source definition, or "
+        "it restricts reuse.\n\n**Remediation:** replace it with an openly licensed "
+        "alternative, obtain a compatible licence, or justify the choice.",
+        ("licence", "compliance", "open-source-first"),
+        "error",
+    ),
+    Rule(
+        "osaudit/licence-unknown",
+        "LicenceUnknown",
+        "Dependency licence is unknown",
+        "The SBOM gives no usable licence for this component (missing, NOASSERTION or "
+        "unparseable), so its openness cannot be assessed.",
+        "osaudit could not determine the licence of this dependency.\n\n"
+        "**Remediation:** regenerate the SBOM with licence data, or check the "
+        "package's licence by hand and record it.",
+        ("licence", "data-quality"),
+        "note",
+    ),
+    Rule(
+        "osaudit/maintenance",
+        "MaintenanceRisk",
+        "Dependency is poorly maintained",
+        "Release activity, maintainers, archival status or known vulnerabilities put "
+        "this component at medium maintenance risk or worse.",
+        "The dependency shows signs of weak maintenance (stale releases, archived "
+        "repository, few maintainers or open vulnerabilities).\n\n**Remediation:** "
+        "upgrade, fund the maintainers, or replace the component.",
+        ("maintenance", "supply-chain", "security"),
+        "warning",
+        "5.0",
+    ),
+    Rule(
+        "osaudit/art41",
+        "OpenSourceFirstJustification",
+        "Art. 41 open-source-first: written justification required",
+        "The component is proprietary, source-available or carries high vendor lock-in; "
+        "under an open-source-first policy its use needs a written justification "
+        "unless an approved exception covers it.",
+        "Open-source-first rules require public bodies to prefer open-source solutions "
+        "and to justify exceptions.\n\n**Remediation:** switch to one of the listed "
+        "alternatives, or write the justification and add an exception (pattern, "
+        "reason, approver, expiry) to the policy file.",
+        ("open-source-first", "policy", "procurement"),
+        "warning",
+    ),
+)
+_RULE_INDEX = {rule.id: i for i, rule in enumerate(RULES)}
+
+
+def _rule_json(rule: Rule) -> dict[str, Any]:
+    props: dict[str, Any] = {"tags": list(rule.tags)}
+    if rule.security_severity is not None:
+        props["security-severity"] = rule.security_severity
+    help_text = re.sub(r"[*`]", "", rule.help_md)
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.short},
+        "fullDescription": {"text": rule.full},
+        "help": {"text": f"{help_text}\n\nSee {HELP_DOC}.", "markdown": rule.help_md},
+        "defaultConfiguration": {"level": rule.level},
+        "properties": props,
+    }
+
+
+# --------------------------------------------------------------------------- locations
+
+
+def _relative_uri(sbom_path: str, repo_root: Path | None) -> tuple[str, bool]:
+    """URI of the SBOM relative to the repository root; (uri, relative?)."""
+    path = Path(sbom_path)
+    if repo_root is not None and path.is_absolute():
+        try:
+            path = path.resolve().relative_to(repo_root.resolve())
+        except ValueError:
+            return path.resolve().as_uri(), False
+    elif path.is_absolute():
+        return path.as_uri(), False
+    posix = PurePosixPath(*path.parts).as_posix() if path.parts else "sbom"
+    return quote(posix.removeprefix("./"), safe="/@:+,;=-._~"), True
+
+
+class _SbomLines:
+    """Line numbers of components in a JSON SBOM's text (first occurrence)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.text = ""
+        if path is not None and path.is_file() and path.stat().st_size < 256 * 1024 * 1024:
+            try:
+                raw = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                raw = ""
+            if raw.lstrip().startswith(("{", "[")):
+                self.text = raw
+        self._starts: list[int] = [0]
+        for m in re.finditer("\n", self.text):
+            self._starts.append(m.end())
+
+    def line_of(self, *needles: str | None) -> int | None:
+        for needle in needles:
+            if not needle:
+                continue
+            quoted = json.dumps(needle)  # as a JSON string literal
+            pos = self.text.find(quoted)
+            if pos < 0:
+                pos = self.text.find(quoted.replace("/", "\\/"))
+            if pos >= 0:
+                return bisect.bisect_right(self._starts, pos)
+        return None
+
+
+def _sbom_file(ctx: RenderContext, report: dict[str, Any]) -> Path | None:
+    given = ctx.sbom_path or (report.get("sbom") or {}).get("path") or ""
+    if not given or given == "-":
+        return None
+    path = Path(given)
+    if not path.is_absolute() and ctx.repo_root is not None and not path.exists():
+        path = ctx.repo_root / path
+    return path
+
+
+def _physical(uri: str, relative: bool, line: int | None) -> dict[str, Any]:
+    loc: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+    if relative:
+        loc["artifactLocation"]["uriBaseId"] = "%SRCROOT%"
+    if line is not None:
+        loc["region"] = {"startLine": line}
+    return {"physicalLocation": loc}
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _identity(component: dict[str, Any]) -> str:
+    purl = component.get("purl") or ""
+    if purl:
+        return purl.split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[0] if "@" in purl else purl
+    parts = (component.get("ecosystem"), component.get("group"), component.get("name"))
+    return "/".join(str(p or "") for p in parts)
+
+
+def _fingerprint(rule_id: str, component: dict[str, Any], extra: str = "") -> str:
+    key = "\x1f".join((rule_id, _identity(component), extra))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _label(component: dict[str, Any]) -> str:
+    name = component.get("name") or component.get("ref") or "?"
+    version = component.get("version")
+    full = f"{name}@{version}" if version else str(name)
+    return plain(full, 160)
+
+
+def _alternatives_text(alternatives: list[dict[str, Any]]) -> str:
+    if not alternatives:
+        return ""
+    items = [
+        f"{plain(a.get('name'), 80)} ({plain(a.get('swap'), 20)}, {plain(a.get('licence'), 40)})"
+        if a.get("licence")
+        else f"{plain(a.get('name'), 80)} ({plain(a.get('swap'), 20)})"
+        for a in alternatives[:5]
+    ]
+    more = f" and {len(alternatives) - 5} more" if len(alternatives) > 5 else ""
+    return " Alternatives: " + "; ".join(items) + more + "."
+
+
+def _component_findings(component: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(rule id, SARIF level, message) for one component."""
+    out: list[tuple[str, str, str]] = []
+    label = _label(component)
+    lockin = component.get("lockin") or {}
+    level = lockin.get("level", "unknown")
+    if level in REPORTED_LEVELS:
+        family = lockin.get("family") or {}
+        vendor = lockin.get("vendor") or {}
+        where = f" ({plain(vendor.get('jurisdiction'), 10)})" if vendor.get("jurisdiction") else ""
+        msg = (
+            f"{label}: {level} vendor lock-in (score {lockin.get('score')}) via "
+            f"{plain(family.get('name') or family.get('id') or 'a catalogued vendor', 120)}"
+            f" of {plain(vendor.get('name') or 'unknown vendor', 120)}{where}."
+        )
+        msg += _alternatives_text(lockin.get("alternatives") or [])
+        out.append(("osaudit/lockin", _SARIF_LEVEL[level], msg))
+    licence = component.get("licence") or {}
+    level = licence.get("level", "unknown")
+    expr = licence.get("expression") or ", ".join(str(r) for r in licence.get("raw") or [])
+    if level in REPORTED_LEVELS:
+        msg = (
+            f"{label}: licence {plain(expr or 'unknown', 120)} is "
+            f"{plain(licence.get('category'), 40)} ({level} risk, openness "
+            f"{licence.get('score')}/100)."
+        )
+        msg += _alternatives_text(lockin.get("alternatives") or [])
+        out.append(("osaudit/licence", _SARIF_LEVEL[level], msg))
+    elif level == "unknown":
+        given = f" (given: {plain(expr, 120)})" if expr else ""
+        out.append(("osaudit/licence-unknown", "note", f"{label}: licence unknown{given}."))
+    maint = component.get("maintenance") or {}
+    level = maint.get("level", "unknown")
+    if level in REPORTED_LEVELS:
+        reasons = "; ".join(plain(r.get("message"), 160) for r in (maint.get("reasons") or [])[:3])
+        msg = f"{label}: {level} maintenance risk (score {maint.get('score')})."
+        out.append(("osaudit/maintenance", _SARIF_LEVEL[level], f"{msg} {reasons}".rstrip()))
+    return out
+
+
+def _result(
+    rule_id: str,
+    level: str,
+    text: str,
+    component: dict[str, Any],
+    sbom_loc: dict[str, Any],
+    manifests: ManifestIndex,
+    sbom_lines: _SbomLines,
+    extra: str = "",
+) -> dict[str, Any]:
+    uri, relative = sbom_loc["uri"], sbom_loc["relative"]
+    line = sbom_lines.line_of(component.get("purl"), component.get("ref"), component.get("name"))
+    sbom_physical = _physical(uri, relative, line)
+    found = manifests.find(
+        component.get("ecosystem"), component.get("name"), component.get("group")
+    )
+    result: dict[str, Any] = {
+        "ruleId": rule_id,
+        "ruleIndex": _RULE_INDEX[rule_id],
+        "level": level,
+        "message": {"text": text},
+        "partialFingerprints": {"osauditFinding/v1": _fingerprint(rule_id, component, extra)},
+    }
+    if found is not None:
+        manifest_uri = quote(found.path, safe="/@:+,;=-._~")
+        result["locations"] = [_physical(manifest_uri, True, found.line)]
+        related = dict(sbom_physical, id=1, message={"text": "SBOM entry"})
+        result["relatedLocations"] = [related]
+    else:
+        result["locations"] = [sbom_physical]
+    props: dict[str, Any] = {}
+    if component.get("purl"):
+        props["purl"] = plain(component["purl"], 500)
+    if component.get("ref"):
+        props["ref"] = plain(component["ref"], 500)
+    if props:
+        result["properties"] = props
+    return result
+
+
+def build(report: dict[str, Any], ctx: RenderContext) -> dict[str, Any]:
+    """The SARIF log as a dict."""
+    sbom_path = ctx.sbom_path or (report.get("sbom") or {}).get("path") or "sbom"
+    uri, relative = _relative_uri(sbom_path, ctx.repo_root)
+    sbom_loc = {"uri": uri, "relative": relative}
+    manifests = build_index(ctx.repo_root)
+    sbom_lines = _SbomLines(_sbom_file(ctx, report))
+    by_ref = {c.get("ref"): c for c in report.get("components") or []}
+    results: list[dict[str, Any]] = []
+    for component in report.get("components") or []:
+        for rule_id, level, text in _component_findings(component):
+            results.append(
+                _result(rule_id, level, text, component, sbom_loc, manifests, sbom_lines)
+            )
+    verdict = report.get("verdict") or {}
+    art41 = verdict.get("art41")
+    art_level = "error" if art41 == "fail" else "warning"
+    for just in verdict.get("justifications_required") or []:
+        component = by_ref.get(just.get("ref")) or just
+        text = (
+            f"{_label(component)}: Art. 41 open-source-first justification required: "
+            f"{plain(just.get('why'), 200)}."
+        )
+        text += _alternatives_text(just.get("alternatives") or [])
+        results.append(
+            _result("osaudit/art41", art_level, text, component, sbom_loc, manifests, sbom_lines)
+        )
+    if art41 == "fail":
+        reasons = "; ".join(plain(r, 200) for r in (verdict.get("reasons") or [])[:5])
+        results.append(
+            {
+                "ruleId": "osaudit/art41",
+                "ruleIndex": _RULE_INDEX["osaudit/art41"],
+                "level": "error",
+                "message": {"text": f"Art. 41 open-source-first verdict: fail. {reasons}".strip()},
+                "locations": [_physical(uri, relative, 1 if sbom_lines.text else None)],
+                "partialFingerprints": {
+                    "osauditFinding/v1": _fingerprint("osaudit/art41", {"name": sbom_path}, "fail")
+                },
+            }
+        )
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "osaudit",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [_rule_json(rule) for rule in RULES],
+            }
+        },
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "properties": {
+            "art41": art41,
+            "generatedAt": report.get("generated_at"),
+            "sbomSha256": (report.get("sbom") or {}).get("sha256"),
+        },
+    }
+    _dedupe_fingerprints(results)
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _dedupe_fingerprints(results: list[dict[str, Any]]) -> None:
+    """Two versions of one package share an identity: suffix repeats with a counter."""
+    seen: dict[str, int] = {}
+    for result in results:
+        fp = result["partialFingerprints"]["osauditFinding/v1"]
+        count = seen.get(fp, 0)
+        seen[fp] = count + 1
+        if count:
+            result["partialFingerprints"]["osauditFinding/v1"] = f"{fp}:{count}"
+
+
+def render(report: dict[str, Any], ctx: RenderContext) -> bytes:
+    """SARIF 2.1.0 JSON (UTF-8, sorted keys, 2-space indent, trailing newline)."""
+    log = build(report, ctx)
+    return (json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

@@ -1,0 +1,153 @@
+"""CycloneDX XML 1.0-1.7 -> model.Sbom.
+
+Parsed with defusedxml (entity expansion and external entities refused), turned
+into the JSON shape and handed to the JSON reader so both follow one set of rules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from osaudit.errors import InputError
+from osaudit.model import Sbom
+from osaudit.sbom import cyclonedx_json
+from osaudit.sbom.common import Builder
+
+NS_PREFIX = "http://cyclonedx.org/schema/bom/"
+_SCALARS = ("author", "publisher", "group", "name", "version", "description", "scope", "cpe",
+            "purl")  # fmt: skip
+
+
+def parse(path: str, data: bytes) -> Element:
+    """Parse XML safely; one clear InputError for bombs, external entities and syntax errors."""
+    try:
+        root: Element = fromstring(data)
+    except DefusedXmlException as exc:
+        raise InputError(
+            f"{path}: XML declares entities or external references, refused "
+            f"(possible XML bomb or XXE): {type(exc).__name__}"
+        ) from None
+    except ParseError as exc:
+        line, col = getattr(exc, "position", (0, 0))
+        raise InputError(f"{path}: line {line} column {col + 1}: invalid XML: {_msg(exc)}") from None
+    return root
+
+
+def _msg(exc: ParseError) -> str:
+    return str(exc).split(":")[0]
+
+
+def read(path: str, data: bytes, b: Builder) -> Sbom:
+    """Read CycloneDX XML bytes."""
+    root = parse(path, data)
+    ns, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
+    if local != "bom":
+        if "spdx" in ns.lower() or local == "RDF":
+            raise InputError(f"{path}: SPDX RDF/XML is not supported; convert it to SPDX JSON")
+        raise InputError(f"{path}: line 1: not an SBOM (XML root <{local}>, expected CycloneDX <bom>)")
+    if not ns.startswith(NS_PREFIX):
+        raise InputError(f"{path}: <bom> is not in a CycloneDX namespace ({ns or 'none'})")
+    version = ns[len(NS_PREFIX) :]
+    doc = _Conv(ns, b).bom(root, version)
+    return cyclonedx_json.read(path, doc, b)
+
+
+class _Conv:
+    """Element tree -> the dict shape of CycloneDX JSON."""
+
+    def __init__(self, ns: str, b: Builder) -> None:
+        self.ns = "{" + ns + "}"
+        self.b = b
+
+    def kids(self, el: Element | None, name: str) -> list[Element]:
+        return [] if el is None else el.findall(self.ns + name)
+
+    def kid(self, el: Element | None, name: str) -> Element | None:
+        return None if el is None else el.find(self.ns + name)
+
+    def txt(self, el: Element | None, name: str) -> str | None:
+        k = self.kid(el, name)
+        return k.text if k is not None else None
+
+    def bom(self, root: Element, version: str) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "bomFormat": "CycloneDX",
+            "specVersion": version,
+            "serialNumber": root.get("serialNumber"),
+        }
+        meta = self.kid(root, "metadata")
+        if meta is not None:
+            m: dict[str, Any] = {"timestamp": self.txt(meta, "timestamp")}
+            tools_el = self.kid(meta, "tools")
+            if tools_el is not None:
+                legacy = [{"name": self.txt(t, "name"), "version": self.txt(t, "version")}
+                          for t in self.kids(tools_el, "tool")]  # fmt: skip
+                newer = [self.component(c) for c in self.kids(self.kid(tools_el, "components"),
+                                                              "component")]  # fmt: skip
+                m["tools"] = legacy + newer
+            comp = self.kid(meta, "component")
+            if comp is not None:
+                m["component"] = self.component(comp)
+            doc["metadata"] = m
+        comps = self.kid(root, "components")
+        if comps is not None:
+            doc["components"] = [self.component(c) for c in self.kids(comps, "component")]
+        deps = self.kid(root, "dependencies")
+        if deps is not None:
+            doc["dependencies"] = [
+                {"ref": d.get("ref"), "dependsOn": [x.get("ref") for x in self.kids(d, "dependency")]}
+                for d in self.kids(deps, "dependency")
+            ]
+        return doc
+
+    def component(self, el: Element) -> dict[str, Any]:
+        c: dict[str, Any] = {"type": el.get("type"), "bom-ref": el.get("bom-ref")}
+        for name in _SCALARS:
+            c[name] = self.txt(el, name)
+        supplier = self.kid(el, "supplier")
+        if supplier is not None:
+            c["supplier"] = {"name": self.txt(supplier, "name")}
+        authors = self.kid(el, "authors")
+        if authors is not None:
+            c["authors"] = [{"name": self.txt(a, "name")} for a in self.kids(authors, "author")]
+        hashes = self.kid(el, "hashes")
+        if hashes is not None:
+            c["hashes"] = [{"alg": h.get("alg"), "content": (h.text or "").strip()}
+                           for h in self.kids(hashes, "hash")]  # fmt: skip
+        lics = self.kid(el, "licenses")
+        if lics is not None:
+            c["licenses"] = self.licences(lics)
+        refs = self.kid(el, "externalReferences")
+        if refs is not None:
+            c["externalReferences"] = [{"type": r.get("type"), "url": self.txt(r, "url")}
+                                       for r in self.kids(refs, "reference")]  # fmt: skip
+        nested = self.kid(el, "components")
+        if nested is not None:
+            c["components"] = [self.component(x) for x in self.kids(nested, "component")]
+        return c
+
+    def licences(self, el: Element) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for child in el:
+            local = child.tag.rpartition("}")[2]
+            ack = child.get("acknowledgement")
+            if local == "expression":
+                out.append({"expression": child.text, "acknowledgement": ack})
+            elif local == "license":
+                ids = self.kids(child, "id")
+                if len(ids) > 1:
+                    self.b.warn("licence-id-count", "licence with more than one <id>", "licenses")
+                body = self.kid(child, "text")
+                lic: dict[str, Any] = {
+                    "id": ids[0].text if ids else None,
+                    "name": self.txt(child, "name"),
+                    "acknowledgement": ack,
+                }
+                if body is not None:
+                    lic["text"] = {"content": body.text, "encoding": body.get("encoding")}
+                out.append({"license": lic})
+        return out

@@ -1,0 +1,111 @@
+"""Sovereignty of an application at the software layer (pure).
+
+For each catalogue-matched component: who controls it (the family's vendor;
+for a client of an open alternative, the alternative's steward) and under
+which jurisdiction. From that: the share under non-EU control and the EU Cloud
+Sovereignty Framework (CSF) objectives weakened, each with its components.
+
+EU means the 27 member states plus ``EU`` (EU institutions). EEA-only states
+(IS, LI, NO), Switzerland (CH) and the United Kingdom (GB) count as non-EU:
+GDPR or adequacy decisions do not make them subject to EU law as a whole.
+``INT`` (stateless international communities) is counted in
+``by_jurisdiction`` but left out of the share: neither EU nor non-EU control
+is established.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from osaudit.scoring.lockin import EU_JURISDICTIONS
+
+#: CSF objectives (European Commission, Cloud Sovereignty Framework v1.2.1, 2025).
+CSF_TITLES: dict[str, str] = {
+    "SOV-1": "Strategic sovereignty",
+    "SOV-2": "Legal & jurisdictional sovereignty",
+    "SOV-3": "Data & AI sovereignty",
+    "SOV-4": "Operational sovereignty",
+    "SOV-5": "Supply-chain sovereignty",
+    "SOV-6": "Technology sovereignty",
+    "SOV-7": "Security & compliance",
+    "SOV-8": "Environmental sustainability",
+}
+
+#: Jurisdictions neither EU nor non-EU for the share (stateless communities).
+NEUTRAL_JURISDICTIONS: frozenset[str] = frozenset({"INT"})
+
+LIMITS: tuple[str, ...] = (
+    "osaudit reads the software bill of materials only: it cannot see where the application "
+    "is hosted, which region or operator runs it, or who can access the servers.",
+    "Operator contracts, support arrangements, staff location and exit clauses are outside "
+    "the SBOM and must be assessed in procurement documents.",
+    "Data residency, data flows to third-party services configured at run time (endpoints, "
+    "DSNs, API base URLs) and tracking tags added outside the package graph are not visible.",
+    "Key management (who holds encryption keys, HSMs, customer-managed keys) and "
+    "certifications (SecNumCloud, C5, EUCS, ISO 27001) cannot be inferred from packages.",
+    "An S3- or OIDC-compatible client says nothing about which provider it talks to: an "
+    "api-compatible swap may already be in place through configuration.",
+    "Jurisdiction is the seat of the controlling entity as recorded in the catalogue; "
+    "subsidiaries, parent companies and extraterritorial laws (e.g. US CLOUD Act) are "
+    "described only where the catalogue records them.",
+    "Hardware, firmware and environmental objectives (CSF SOV-5 hardware provenance, SOV-8) "
+    "are not assessed.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    """Who controls one matched component: jurisdiction (None unknown) and CSF tags."""
+
+    ref: str
+    jurisdiction: str | None
+    csf: tuple[str, ...] = ()
+
+
+def classify(jurisdiction: str | None) -> str:
+    """``eu``, ``non-eu``, ``neutral`` (INT) or ``unknown``."""
+    if not jurisdiction:
+        return "unknown"
+    code = jurisdiction.upper()
+    if code in EU_JURISDICTIONS:
+        return "eu"
+    if code in NEUTRAL_JURISDICTIONS:
+        return "neutral"
+    return "non-eu"
+
+
+def assess(controls: Iterable[Control]) -> dict[str, object]:
+    """The report's ``sovereignty`` object (without ``limits`` ordering concerns)."""
+    by_juris: dict[str, int] = {}
+    csf: dict[str, set[str]] = {}
+    eu = non_eu = 0
+    for c in controls:
+        kind = classify(c.jurisdiction)
+        if c.jurisdiction:
+            code = c.jurisdiction.upper()
+            by_juris[code] = by_juris.get(code, 0) + 1
+        if kind == "eu":
+            eu += 1
+        elif kind == "non-eu":
+            non_eu += 1
+        for obj in c.csf:
+            csf.setdefault(obj, set()).add(c.ref)
+    known = eu + non_eu
+    share = round(non_eu / known, 4) if known else None
+    return {
+        "non_eu_share": share,
+        "by_jurisdiction": dict(sorted(by_juris.items())),
+        "csf": [
+            {"objective": obj, "title": CSF_TITLES.get(obj, obj), "components": sorted(refs)}
+            for obj, refs in sorted(csf.items(), key=lambda kv: _objective_key(kv[0]))
+        ],
+        "limits": list(LIMITS),
+    }
+
+
+def _objective_key(obj: str) -> tuple[int, str]:
+    try:
+        return (int(obj.split("-", 1)[1]), obj)
+    except (IndexError, ValueError):
+        return (99, obj)

@@ -1,0 +1,221 @@
+"""The Art. 41 open-source-first verdict and the policy gates (pure).
+
+* ``fail``: a gate failed: a policy threshold was exceeded, a denied
+  component is present, or an exception that covers a component has expired.
+* ``justify``: no gate failed, but proprietary, source-available or high-lock
+  components remain without an approved exception; each needs a written
+  justification (listed with its alternatives).
+* ``pass``: neither.
+
+Allow-listed components and components under an active exception are left
+out of the gates and of the justifications (and recorded as such). A denied
+component fails even when an exception or an allow entry also matches it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from osaudit.policy import Policy, PolicyException, matches
+from osaudit.scoring.lockin import LEVEL_RANK
+
+#: Family kinds that make a component proprietary or source-available.
+PROPRIETARY_KINDS: frozenset[str] = frozenset(
+    {"proprietary-service-sdk", "proprietary-licence", "source-available"}
+)
+#: Licence categories that are not open source.
+CLOSED_CATEGORIES: frozenset[str] = frozenset(
+    {"Commercial", "Proprietary Free", "Source-available"}
+)
+#: Lock-in levels that need a justification.
+HIGH_LOCK: frozenset[str] = frozenset({"high", "critical"})
+_SHOW = 5  # components named in a gate's detail
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What the verdict needs to know about one component."""
+
+    ref: str
+    name: str
+    version: str | None
+    purl: str | None
+    lockin_level: str
+    licence_level: str
+    maintenance_level: str
+    licence_category: str = "Unknown"
+    open_source: bool | None = None
+    family_id: str | None = None
+    family_kind: str | None = None
+    vendor: str | None = None
+    alternatives: tuple[tuple[str, str, str], ...] = ()  # (id, name, swap), best first
+
+    def label(self) -> str:
+        return f"{self.name} {self.version}" if self.version else self.name
+
+    def level(self, axis: str) -> str:
+        return {
+            "lockin": self.lockin_level,
+            "licence": self.licence_level,
+            "maintenance": self.maintenance_level,
+        }[axis]
+
+
+def why_justify(f: Findings) -> str | None:
+    """Why a component needs a written justification, or None."""
+    parts: list[str] = []
+    if f.family_kind in PROPRIETARY_KINDS:
+        who = f" of {f.vendor}" if f.vendor else ""
+        parts.append(f"{f.family_kind.replace('-', ' ')} ({f.family_id}{who})")
+    if f.open_source is False or f.licence_category in CLOSED_CATEGORIES:
+        parts.append(f"licence category {f.licence_category} is not open source")
+    if f.lockin_level in HIGH_LOCK:
+        parts.append(f"lock-in {f.lockin_level}")
+    return "; ".join(parts) if parts else None
+
+
+def decide(findings: Sequence[Findings], policy: Policy, *, today: date) -> dict[str, Any]:
+    """The report's ``verdict`` object."""
+    deny: dict[str, str] = {}
+    allowed: list[dict[str, Any]] = []
+    covered: set[str] = set()
+    exc_hits: dict[int, list[str]] = {i: [] for i in range(len(policy.exceptions))}
+    expired_hits: list[tuple[PolicyException, str]] = []
+
+    for f in findings:
+        for rule in policy.deny:
+            if matches(rule.pattern, f.purl):
+                deny[f.ref] = rule.pattern + (f" ({rule.reason})" if rule.reason else "")
+                break
+        for rule in policy.allow:
+            if matches(rule.pattern, f.purl):
+                allowed.append({"ref": f.ref, "pattern": rule.pattern, "reason": rule.reason})
+                covered.add(f.ref)
+                break
+        for i, exc in enumerate(policy.exceptions):
+            if matches(exc.pattern, f.purl):
+                exc_hits[i].append(f.ref)
+                if exc.expired(today):
+                    expired_hits.append((exc, f.ref))
+                else:
+                    covered.add(f.ref)
+
+    considered = [f for f in findings if f.ref not in covered]
+    by_ref = {f.ref: f for f in findings}
+    gates: list[dict[str, Any]] = []
+    gates.append(
+        _gate(
+            "deny-list",
+            [by_ref[r] for r in deny],
+            "denied by policy",
+            extra={r: deny[r] for r in deny},
+        )
+    )
+    gates.append(
+        _gate(
+            "exceptions-not-expired",
+            [by_ref[r] for _, r in expired_hits],
+            "covered only by an expired exception",
+            extra={r: f"{e.pattern} expired {e.expires.isoformat()}" for e, r in expired_hits},
+        )
+    )
+    for axis in ("lockin", "licence", "maintenance"):
+        threshold = policy.fail_on.get(axis)
+        if threshold is not None:
+            rank = LEVEL_RANK[threshold]
+            hits = [f for f in considered if LEVEL_RANK.get(f.level(axis), -1) >= rank]
+            gates.append(_gate(f"{axis}>={threshold}", hits, f"{axis} at or above {threshold}"))
+        if axis in policy.fail_on_unknown:
+            hits = [f for f in considered if f.level(axis) == "unknown"]
+            gates.append(_gate(f"{axis}-unknown", hits, f"{axis} unknown"))
+    if policy.licence_categories:
+        cats = set(policy.licence_categories)
+        hits = [f for f in considered if f.licence_category in cats]
+        gates.append(
+            _gate(
+                f"licence-category in [{', '.join(policy.licence_categories)}]",
+                hits,
+                "licence category denied by policy",
+            )
+        )
+
+    justifications = []
+    for f in considered:
+        why = why_justify(f)
+        if why is None:
+            continue
+        justifications.append(
+            {
+                "ref": f.ref,
+                "name": f.name,
+                "version": f.version,
+                "purl": f.purl,
+                "why": why,
+                "family": f.family_id,
+                "alternatives": [{"id": i, "name": n, "swap": s} for i, n, s in f.alternatives],
+            }
+        )
+    justifications.sort(key=lambda j: (j["name"], j["purl"] or "", j["ref"]))
+
+    exceptions = []
+    for i, exc in enumerate(policy.exceptions):
+        refs = sorted(set(exc_hits[i]))
+        status = "expired" if exc.expired(today) else ("active" if refs else "unused")
+        exceptions.append(
+            {
+                "pattern": exc.pattern,
+                "reason": exc.reason,
+                "approver": exc.approver,
+                "expires": exc.expires.isoformat(),
+                "status": status,
+                "components": refs,
+            }
+        )
+
+    failed = [g for g in gates if not g["passed"]]
+    reasons: list[str] = []
+    n_exc = len({r for hits in exc_hits.values() for r in hits} & covered)
+    if allowed:
+        reasons.append(f"{len(allowed)} component(s) allowed by policy: findings suppressed")
+    if n_exc:
+        reasons.append(f"{n_exc} component(s) covered by an active exception")
+    if failed:
+        art41 = "fail"
+        reasons.extend(f"gate {g['name']} failed: {g['detail']}" for g in failed)
+    elif justifications:
+        art41 = "justify"
+        reasons.append(
+            f"{len(justifications)} component(s) are proprietary, source-available or high "
+            "lock-in and need a written justification"
+        )
+    else:
+        art41 = "pass"
+        reasons.append(
+            "no proprietary, source-available or high-lock component without an approved exception"
+        )
+    return {
+        "art41": art41,
+        "reasons": reasons,
+        "justifications_required": justifications,
+        "exceptions": exceptions,
+        "gates": gates,
+        "allowed": sorted(allowed, key=lambda a: a["ref"]),
+    }
+
+
+def _gate(
+    name: str, hits: Sequence[Findings], what: str, extra: dict[str, str] | None = None
+) -> dict[str, Any]:
+    uniq = sorted({f.ref: f for f in hits}.values(), key=lambda f: (f.name, f.version or "", f.ref))
+    if not uniq:
+        return {"name": name, "passed": True, "detail": f"no component {what}", "components": []}
+    shown = []
+    for f in uniq[:_SHOW]:
+        note = (extra or {}).get(f.ref)
+        shown.append(f"{f.label()} [{note}]" if note else f.label())
+    more = f" and {len(uniq) - _SHOW} more" if len(uniq) > _SHOW else ""
+    detail = f"{len(uniq)} component(s) {what}: {', '.join(shown)}{more}"
+    return {"name": name, "passed": False, "detail": detail, "components": [f.ref for f in uniq]}

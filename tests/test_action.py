@@ -1,0 +1,189 @@
+"""The GitHub Action: static safety rules and a local run of its steps in order."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.action_runner import evaluate, run_action
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+INSTALL_STEP = "Install osaudit"
+SBOM = "cyclonedx/json/CycloneDX_bom-examples__SBOM_laravel-7.12.0_bom.1.4.json"
+
+
+def _steps() -> list[dict]:
+    return ACTION["runs"]["steps"]
+
+
+def test_no_expression_inside_any_run_script() -> None:
+    for step in _steps():
+        if "run" in step:
+            assert "${{" not in step["run"], step.get("name")
+
+
+def test_every_third_party_action_is_pinned_by_full_sha() -> None:
+    uses = [step["uses"] for step in _steps() if "uses" in step]
+    assert uses, "the action uses the SBOM generator, setup-python, cache, artifact and SARIF actions"
+    for ref in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", ref), ref
+
+
+def test_every_input_reaches_scripts_only_through_env() -> None:
+    used = set()
+    for step in _steps():
+        for value in (step.get("env") or {}).values():
+            used.update(re.findall(r"inputs\.([\w-]+)", str(value)))
+        for value in (step.get("with") or {}).values():
+            used.update(re.findall(r"inputs\.([\w-]+)", str(value)))
+        used.update(re.findall(r"inputs\.([\w-]+)", str(step.get("if", ""))))
+    assert set(ACTION["inputs"]) <= used | {"python-version"}
+
+
+def test_expression_subset_evaluates_like_github() -> None:
+    ctx = {"inputs": {"sbom": "", "upload-sarif": "true"}, "steps": {"audit": {"outputs": {"x": "1"}}}}
+    assert evaluate("inputs.sbom == ''", ctx) is True
+    assert evaluate("always() && inputs.upload-sarif == 'true' && steps.audit.outputs.x != ''", ctx)
+    assert not evaluate("!(inputs.upload-sarif == 'TRUE')", ctx)
+
+
+def _needs_corpus() -> Path:
+    path = CORPUS / SBOM
+    if not path.is_file():
+        pytest.skip(f"corpus file absent: {path}")
+    return path
+
+
+def _run(tmp_path: Path, inputs: dict[str, str], **kw):
+    workspace = tmp_path / "ws"
+    workspace.mkdir(exist_ok=True)
+    temp = tmp_path / "runner-temp"
+    temp.mkdir(exist_ok=True)
+    env = {"OSAUDIT_CACHE_DIR": str(tmp_path / "cache"), "SOURCE_DATE_EPOCH": "1795000000"}
+    env.update(kw.pop("extra_env", {}))
+    return run_action(ROOT, inputs, workspace=workspace, runner_temp=temp,
+                      skip_run_steps=(INSTALL_STEP,), extra_env=env, **kw)
+
+
+def test_local_run_passing_policy(tmp_path: Path) -> None:
+    sbom = _needs_corpus()
+    run = _run(tmp_path, {"sbom": str(sbom), "offline": "true", "format": "html,csv"})
+    assert run.failed_step is None, run.stdout
+    assert any("skipped (uses actions/setup-python" in line for line in run.log)
+    assert any("skipped (condition false): Generate a CycloneDX SBOM" in line for line in run.log)
+    assert any("Upload SARIF" in line and line.startswith("skipped") for line in run.log)
+    assert run.outputs["verdict"] in ("pass", "justify")
+    report = json.loads(Path(run.outputs["report-path"]).read_text(encoding="utf-8"))
+    assert run.outputs["verdict"] == report["verdict"]["art41"]
+    assert int(run.outputs["licence-unknown"]) == report["summary"]["licence"]["unknown"]
+    assert int(run.outputs["lockin-high"]) == (report["summary"]["lockin"]["high"]
+                                               + report["summary"]["lockin"]["critical"])
+    assert run.outputs["maintenance-critical"] == str(report["summary"]["maintenance"]["critical"])
+    report_dir = Path(run.step_outputs["audit"]["report-dir"])
+    assert (report_dir / "osaudit-report.html").is_file()
+    assert (report_dir / "osaudit-report.csv").is_file()
+    assert (report_dir / "osaudit-report.sarif").is_file()
+    assert run.outputs["verdict"] in run.summary.lower()
+    assert "policy passed" in run.stdout
+
+
+def test_local_run_failing_policy(tmp_path: Path) -> None:
+    sbom = _needs_corpus()
+    run = _run(tmp_path, {"sbom": str(sbom), "offline": "true", "fail-on": "licence=unknown"})
+    assert run.outputs["verdict"] == "fail"
+    assert run.failed_step == "Enforce the policy"
+    assert run.exit_code == 1
+    assert "::error title=osaudit::policy failed" in run.stdout
+    assert Path(run.outputs["report-path"]).is_file(), "reports are written before the job fails"
+    assert run.summary.strip(), "the job summary is written even when the policy fails"
+
+
+def test_missing_sbom_fails_with_annotation(tmp_path: Path) -> None:
+    run = _run(tmp_path, {"sbom": "does/not/exist.json", "offline": "true"})
+    assert run.failed_step == "Run osaudit"
+    assert "::error title=osaudit::sbom: does/not/exist.json: no such file" in run.stdout
+    assert run.outputs["verdict"] == ""
+
+
+def test_bad_policy_fails_with_annotation(tmp_path: Path) -> None:
+    sbom = _needs_corpus()
+    policy = tmp_path / "ws" / "osaudit.toml"
+    policy.parent.mkdir(parents=True, exist_ok=True)
+    policy.write_text("[fail-on]\nlockin = 'purple'\n", encoding="utf-8")
+    run = _run(tmp_path, {"sbom": str(sbom), "offline": "true", "policy": "osaudit.toml"})
+    assert run.failed_step == "Run osaudit"
+    assert "::error title=osaudit::" in run.stdout
+    assert "osaudit.toml" in run.stdout
+    assert "Traceback" not in run.stdout
+
+
+class _FakeGitHub(BaseHTTPRequestHandler):
+    comments: list[dict] = []
+    requests: list[tuple[str, str, str]] = []
+
+    def log_message(self, *args) -> None:  # quiet
+        pass
+
+    def _reply(self, code: int, body: object) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        self.requests.append(("GET", self.path, self.headers.get("Authorization", "")))
+        self._reply(200, self.comments)
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.requests.append(("POST", self.path, self.headers.get("Authorization", "")))
+        self.comments.append({"id": len(self.comments) + 1, "body": body["body"]})
+        self._reply(201, self.comments[-1])
+
+    def do_PATCH(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.requests.append(("PATCH", self.path, self.headers.get("Authorization", "")))
+        comment_id = int(self.path.rsplit("/", 1)[1])
+        for comment in self.comments:
+            if comment["id"] == comment_id:
+                comment["body"] = body["body"]
+        self._reply(200, {"id": comment_id})
+
+
+def test_pr_comment_is_created_once_then_updated_in_place(tmp_path: Path) -> None:
+    sbom = _needs_corpus()
+    _FakeGitHub.comments = [{"id": 99, "body": "an unrelated review comment"}]
+    _FakeGitHub.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeGitHub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        event = tmp_path / "event.json"
+        event.write_text(json.dumps({"pull_request": {"number": 7}}), encoding="utf-8")
+        env = {"GITHUB_API_URL": f"http://127.0.0.1:{server.server_address[1]}",
+               "GITHUB_REPOSITORY": "my-org/citizen-portal", "GITHUB_EVENT_PATH": str(event)}
+        inputs = {"sbom": str(sbom), "offline": "true", "comment-pr": "true", "upload-sarif": "false"}
+        for _ in range(2):
+            run = _run(tmp_path, inputs, event_name="pull_request", extra_env=env)
+            assert run.failed_step is None, run.stdout
+        assert [c["id"] for c in _FakeGitHub.comments] == [99, 100]
+        ours = _FakeGitHub.comments[1]["body"]
+        assert ours.startswith("<!-- osaudit:pr-comment -->")
+        assert len(ours) <= 65_536
+        methods = [method for method, _, _ in _FakeGitHub.requests]
+        assert methods == ["GET", "POST", "GET", "PATCH"]
+        assert all(auth == "Bearer dummy-token" for _, _, auth in _FakeGitHub.requests)
+        assert "dummy-token" not in run.stdout
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,135 @@
+"""The on-disk cache: reuse, --offline, --refresh, TTLs, corruption, and `osaudit cache`."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from osaudit.cli import main
+from osaudit.metadata.cache import FILE_NAME, TTL, Cache
+from osaudit.metadata.collect import collect
+from osaudit.scoring.maintenance import facts_to_json, score_maintenance
+from tests.apiserver import NOW, ApiServer, LoopbackGuard, components, config
+
+
+@pytest.fixture()
+def server():
+    with ApiServer() as srv:
+        yield srv
+
+
+def _json(result):
+    return {ref: facts_to_json(f) for ref, f in result.facts.items()}
+
+
+def test_second_run_makes_zero_requests(server, tmp_path):
+    cfg = config(server.url, tmp_path)
+    first = collect(components(), cfg, now=NOW)
+    n = len(server.requests)
+    assert n > 0 and first.stats.requests == n and first.stats.cache_hits == 0
+    second = collect(components(), cfg, now=NOW)
+    assert len(server.requests) == n
+    assert second.stats.requests == 0 and second.stats.cache_hits > 0
+    assert _json(second) == _json(first)  # retrieval dates come from the cache
+
+
+def test_offline_uses_only_the_cache_and_opens_no_socket(server, tmp_path, monkeypatch):
+    online = collect(components(), config(server.url, tmp_path), now=NOW)
+    guard = LoopbackGuard(monkeypatch)
+    n = len(server.requests)
+    offline = collect(components(), config(server.url, tmp_path, offline=True), now=NOW)
+    assert len(server.requests) == n and offline.stats.requests == 0
+    assert guard.connects == []
+    assert _json(offline) == _json(online)
+
+
+def test_offline_with_empty_cache_is_unknown_with_reason(server, tmp_path, monkeypatch):
+    guard = LoopbackGuard(monkeypatch)
+    result = collect(components(), config(server.url, tmp_path, offline=True), now=NOW)
+    assert server.requests == [] and guard.connects == []
+    for facts in result.facts.values():
+        axis = score_maintenance(facts, now=NOW)
+        assert axis.level == "unknown" and axis.reasons[0].code == "MT-OFFLINE"
+        assert "offline and not cached" in axis.reasons[0].message
+
+
+def test_refresh_bypasses_reads(server, tmp_path):
+    collect(components("requests"), config(server.url, tmp_path), now=NOW)
+    n = len(server.requests)
+    again = collect(components("requests"), config(server.url, tmp_path, refresh=True), now=NOW)
+    assert len(server.requests) == 2 * n and again.stats.cache_hits == 0
+
+
+def test_expired_entries_are_fetched_again(server, tmp_path):
+    collect(components("requests"), config(server.url, tmp_path), now=NOW)
+    cache = Cache(tmp_path)
+    with sqlite3.connect(cache.path) as db:  # age everything by 2 days
+        db.execute("UPDATE entries SET fetched = fetched - 2 * 86400")
+    n = len(server.requests)
+    collect(components("requests"), config(server.url, tmp_path), now=NOW)
+    refetched = {r.path.split("?")[0] for r in server.requests[n:]}
+    # package-level facts (1 day) again; the version facts (30 days) still fresh
+    assert "/v3/systems/PYPI/packages/requests" in refetched
+    assert "/v3/systems/PYPI/packages/requests/versions/2.31.0" not in refetched
+    assert TTL["depsdev-version"] > 2 * 86400 > TTL["depsdev-package"]
+
+
+def test_stale_entry_is_used_when_the_network_fails(server, tmp_path):
+    first = collect(components("requests"), config(server.url, tmp_path), now=NOW)
+    with sqlite3.connect(tmp_path / FILE_NAME) as db:
+        db.execute("UPDATE entries SET fetched = fetched - 40 * 86400")
+    server.fault("/", "status", code=500)
+    again = collect(components("requests"), config(server.url, tmp_path, max_retries=0), now=NOW)
+    assert again.facts["requests"].ok("deps.dev")
+    assert again.facts["requests"].published_at == first.facts["requests"].published_at
+
+
+def test_corrupted_cache_file_is_rebuilt(server, tmp_path):
+    (tmp_path / FILE_NAME).write_bytes(b"this is not a database" * 100)
+    result = collect(components("requests"), config(server.url, tmp_path), now=NOW)
+    assert result.facts["requests"].ok("deps.dev")
+    assert any("rebuilt" in w for w in result.warnings)
+    assert (tmp_path / (FILE_NAME + ".corrupt")).exists()
+    n = len(server.requests)
+    collect(components("requests"), config(server.url, tmp_path), now=NOW)
+    assert len(server.requests) == n  # the rebuilt cache works
+
+
+def test_bad_rows_are_dropped_and_refetched(server, tmp_path):
+    collect(components("requests"), config(server.url, tmp_path), now=NOW)
+    with sqlite3.connect(tmp_path / FILE_NAME) as db:
+        db.execute("UPDATE entries SET body = X'7b7b7b' WHERE kind = 'depsdev-version'")
+        db.execute("UPDATE entries SET fetched = 'garbage' WHERE kind = 'ecosystems'")
+    n = len(server.requests)
+    result = collect(components("requests"), config(server.url, tmp_path), now=NOW)
+    assert result.facts["requests"].published_at == "2023-05-22T15:12:42Z"
+    again = {r.path.split("?")[0] for r in server.requests[n:]}
+    assert again == {
+        "/v3/systems/PYPI/packages/requests/versions/2.31.0",
+        "/api/v1/packages/lookup",
+    }
+
+
+def test_two_caches_share_one_file(server, tmp_path):
+    a, b = Cache(tmp_path), Cache(tmp_path)
+    a.put("osv", "k1", 200, b"{}")
+    b.put("osv", "k2", 200, b"{}")
+    assert a.get("osv", "k2") is not None and b.get("osv", "k1") is not None
+    a.close()
+    b.close()
+
+
+def test_cache_command_info_and_clear(server, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("OSAUDIT_CACHE_DIR", str(tmp_path))
+    collect(components("requests"), config(server.url, tmp_path), now=NOW)
+    assert main(["cache", "info"]) == 0
+    out = capsys.readouterr().out
+    assert str(tmp_path / FILE_NAME) in out
+    assert "depsdev-version" in out and "ttl 30 d" in out and "entries: 6" in out
+    assert main(["cache", "info", "--json"]) == 0
+    assert '"kind": "osv"' in capsys.readouterr().out
+    assert main(["cache", "clear"]) == 0
+    assert "removed 6 entries" in capsys.readouterr().out
+    assert main(["cache", "info"]) == 0
+    assert "entries: 0" in capsys.readouterr().out

@@ -1,0 +1,159 @@
+"""Injected faults: retries, backoff, Retry-After, circuit breaker, and clean degradation."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+
+import pytest
+
+from osaudit import model
+from osaudit.metadata.collect import collect
+from osaudit.metadata.http import FetchError, HttpClient, parse_retry_after
+from osaudit.scoring.maintenance import score_maintenance
+from tests.apiserver import NOW, ApiServer, LoopbackGuard, closed_port_url, components, config
+
+VERSION = "/v3/systems/PYPI/packages/requests/versions/2.31.0"
+
+
+@pytest.fixture()
+def server():
+    with ApiServer() as srv:
+        yield srv
+
+
+@pytest.fixture(autouse=True)
+def guard(monkeypatch):
+    g = LoopbackGuard(monkeypatch)
+    yield g
+    assert g.blocked == []
+
+
+def _get(cfg, url):
+    async def run():
+        async with HttpClient(cfg) as client:
+            try:
+                return await client.request("GET", url), client
+            except FetchError as exc:
+                return exc, client
+
+    return asyncio.run(run())
+
+
+def test_transient_500_is_retried_with_seeded_backoff(server, tmp_path):
+    server.fault(VERSION, "status", code=500, times=2)
+    cfg = config(server.url, tmp_path)
+    resp, client = _get(cfg, server.url + VERSION)
+    assert resp.status == 200
+    assert server.count(VERSION) == 3
+    rng = random.Random(cfg.jitter_seed)
+    expected = [
+        min(cfg.backoff_cap, cfg.backoff_base * 2**n) * rng.uniform(0.5, 1.0) for n in range(2)
+    ]
+    assert client.delays == pytest.approx(expected)
+
+
+def test_retries_stop_after_max_and_name_the_cause(server, tmp_path):
+    server.fault(VERSION, "status", code=503)
+    resp, client = _get(config(server.url, tmp_path, max_retries=2), server.url + VERSION)
+    assert isinstance(resp, FetchError)
+    assert resp.reason == "HTTP 503 after 3 attempts"
+    assert server.count(VERSION) == 3 and len(client.delays) == 2
+
+
+def test_429_retry_after_is_honoured(server, tmp_path):
+    server.fault(VERSION, "status", code=429, retry_after="1", times=1)
+    resp, client = _get(config(server.url, tmp_path), server.url + VERSION)
+    assert resp.status == 200
+    first, second = [r.at for r in server.requests if r.path == VERSION]
+    assert second - first >= 0.95
+    assert client.delays == [1.0]
+
+
+def test_retry_after_too_long_gives_up_at_once(server, tmp_path):
+    server.fault(VERSION, "status", code=503, retry_after="3600")
+    resp, _ = _get(config(server.url, tmp_path), server.url + VERSION)
+    assert isinstance(resp, FetchError) and "Retry-After 3600" in resp.reason
+    assert server.count(VERSION) == 1
+
+
+def test_parse_retry_after_http_date():
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
+    assert parse_retry_after("soon") is None and parse_retry_after("5") == 5.0
+
+
+def test_reset_and_truncated_are_retried(server, tmp_path):
+    server.fault("/v1/querybatch", "reset", times=2)
+    server.fault(VERSION, "truncated", times=1)
+    result = collect(components("requests"), config(server.url, tmp_path), now=NOW)
+    facts = result.facts["requests"]
+    assert server.count("/v1/querybatch") == 3 and server.count(VERSION) == 2
+    assert facts.ok("osv") and facts.vulns and facts.published_at
+    assert "MT-PARTIAL" not in {r.code for r in score_maintenance(facts, now=NOW).reasons}
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("nonjson", "invalid JSON in response"),
+        ("wrongtype", "unexpected content type 'text/html' (not JSON)"),
+        ("reset", "connection reset or truncated response"),
+        ("truncated", "connection reset or truncated response"),
+        ("timeout", "timeout after 0.5 s"),
+    ],
+)
+def test_persistent_fault_on_one_source_gives_partial_data(server, tmp_path, kind, reason):
+    server.fault("/api/v1/packages/lookup", kind, delay=1.5)
+    cfg = config(server.url, tmp_path, timeout=0.5, max_retries=1)
+    result = collect(components("requests", "six"), cfg, now=NOW)
+    for ref in ("requests", "six"):
+        facts = result.facts[ref]
+        status = facts.status_of("ecosyste.ms")
+        assert status.status == "error" and status.reason.startswith(reason)
+        assert facts.ok("deps.dev") and facts.ok("osv")
+        axis = score_maintenance(facts, now=NOW)
+        assert axis.level != "unknown"
+        partial = [r for r in axis.reasons if r.code == "MT-PARTIAL"]
+        assert partial and "ecosyste.ms" in partial[0].message
+    assert result.stats.failures >= 2
+    # non-JSON answers are not retried; transport faults are
+    expected = 1 if kind in ("nonjson", "wrongtype") else 2
+    assert server.count("/api/v1/packages/lookup") == 2 * expected
+
+
+def test_all_sources_failing_makes_the_component_unknown(server, tmp_path):
+    server.fault("/", "status", code=500)
+    result = collect(components("requests"), config(server.url, tmp_path, max_retries=0), now=NOW)
+    axis = score_maintenance(result.facts["requests"], now=NOW)
+    assert axis.level == "unknown" and axis.score is None
+    assert axis.reasons[0].code == "MT-NO-DATA" and "HTTP 500" in axis.reasons[0].message
+
+
+def test_one_component_failing_does_not_fail_the_run(server, tmp_path):
+    server.fault("left-pad", "status", code=500)
+    result = collect(components(), config(server.url, tmp_path, max_retries=0), now=NOW)
+    assert score_maintenance(result.facts["requests"], now=NOW).level != "unknown"
+    lp = result.facts["left-pad"]
+    assert lp.status_of("deps.dev").status == "error"
+    assert lp.ok("osv")  # the querybatch path does not name the package
+    axis = score_maintenance(lp, now=NOW)  # "no vulnerability" alone is not maintenance data
+    assert axis.level == "unknown" and axis.reasons[0].code == "MT-NO-DATA"
+
+
+def test_circuit_breaker_on_unreachable_network(tmp_path):
+    url = closed_port_url()
+    comps = [
+        model.Component(ref=f"c{i}", name=f"p{i}", purl=f"pkg:pypi/p{i}@1.0") for i in range(200)
+    ]
+    cfg = config(url, tmp_path, breaker_threshold=3, backoff_base=0.2)
+    started = time.monotonic()
+    result = collect(comps, cfg, now=NOW)
+    elapsed = time.monotonic() - started
+    assert len(result.facts) == 200
+    assert result.stats.requests <= 2 * cfg.concurrency  # not 200 x 4 sources x 4 attempts
+    for facts in result.facts.values():
+        axis = score_maintenance(facts, now=NOW)
+        assert axis.level == "unknown" and axis.reasons[0].code == "MT-UNREACHABLE"
+    assert any("circuit open" in w for w in result.warnings)
+    assert elapsed < 30  # sanity bound only; the benchmark measures speed
