@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,8 @@ def run_action(action_dir: Path, inputs: dict[str, str], *, workspace: Path, run
         output_file = runner_temp / f"output_{number}"
         output_file.write_text("", encoding="utf-8")
         env = dict(os.environ)
+        # setup-python + the install step put this interpreter first on PATH
+        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
         env.update(extra_env or {})
         env.update({
             "GITHUB_OUTPUT": str(output_file), "GITHUB_STEP_SUMMARY": str(summary_file),

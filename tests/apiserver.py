@@ -1,6 +1,7 @@
 """A fake deps.dev / ecosyste.ms / OSV / Scorecard API on 127.0.0.1 for tests and benchmarks.
 
-It serves the documented response shapes from ``tests/fixtures/api/*.json``
+It is an asyncio HTTP/1.1 server (keep-alive) running in a daemon thread. It serves the
+documented response shapes from ``tests/fixtures/api/*.json``
 (or, with ``synthetic=True``, generated packages named ``synth-<n>``), with an
 injectable latency and faults per path, and records every request.
 
@@ -14,6 +15,8 @@ bytes than sent), ``nonjson`` (200 JSON content type, HTML body),
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ipaddress
 import json
 import socket
@@ -22,7 +25,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -77,28 +80,51 @@ class ApiServer:
             name: json.loads((fixtures / f"{name}.json").read_text(encoding="utf-8"))
             for name in ("depsdev", "ecosystems", "osv", "scorecard")
         }
-        self._httpd: ThreadingHTTPServer | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: asyncio.Server | None = None
         self._thread: threading.Thread | None = None
+        self._port = 0
+        self._writers: set[asyncio.StreamWriter] = set()
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> ApiServer:
-        server = self
+        """Serve on 127.0.0.1:<free port> from an asyncio loop in a daemon thread."""
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
 
-        class Handler(_Handler):
-            api = server
+        def run() -> None:
+            asyncio.set_event_loop(loop)
+            self._server = loop.run_until_complete(
+                asyncio.start_server(self._connection, "127.0.0.1", 0, backlog=512)
+            )
+            self._port = self._server.sockets[0].getsockname()[1]
+            ready.set()
+            loop.run_forever()
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._httpd.request_queue_size = 256
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._loop = loop
+        self._thread = threading.Thread(target=run, daemon=True)
         self._thread.start()
+        ready.wait(10)
         return self
 
     def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
+        loop = self._loop
+        if loop is None:
+            return
+
+        async def shutdown() -> None:
+            assert self._server is not None
+            self._server.close()
+            for writer in list(self._writers):
+                writer.transport.abort()
+            await self._server.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(shutdown(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        if self._thread is not None:
+            self._thread.join(10)
+        loop.close()
+        self._loop = None
 
     def __enter__(self) -> ApiServer:
         return self.start()
@@ -108,9 +134,7 @@ class ApiServer:
 
     @property
     def url(self) -> str:
-        assert self._httpd is not None
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self._port}"
 
     # ------------------------------------------------------------------ control
     def fault(self, pattern: str, kind: str, **kw: Any) -> Fault:
@@ -198,76 +222,103 @@ class ApiServer:
             )
         return 200, {"results": results}
 
-
-class _Handler(BaseHTTPRequestHandler):
-    api: ApiServer
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body are two writes: avoid the 40 ms stall
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence
-        pass
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def _serve(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        path = unquote(self.path)
-        self.api.record(
-            Recorded(method, path, self.path, body, time.monotonic(), self.client_address[0])
-        )
-        if self.api.latency:
-            time.sleep(self.api.latency)
-        fault = self.api.take_fault(path)
-        if fault is not None and fault.kind == "timeout":
-            time.sleep(fault.delay)
-        if fault is not None and fault.kind == "reset":
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.close_connection = True
-            self.connection.close()
+    # ------------------------------------------------------------------ HTTP/1.1
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
+        peer = writer.get_extra_info("peername")
+        try:
+            while True:
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+                    return
+                lines = head.decode("latin-1").split("\r\n")
+                method, target, _version = lines[0].split(" ", 2)
+                headers = {}
+                for line in lines[1:]:
+                    if line:
+                        key, _, value = line.partition(":")
+                        headers[key.strip().lower()] = value.strip()
+                length = int(headers.get("content-length") or 0)
+                body = await reader.readexactly(length) if length else b""
+                keep = await self._request(method, target, body, writer, peer[0] if peer else "")
+                if not keep or headers.get("connection", "").lower() == "close":
+                    return
+        except (ConnectionError, asyncio.IncompleteReadError):
             return
-        if fault is not None and fault.kind == "status":
-            headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-            self._send(fault.code, b'{"error": "injected"}', "application/json", headers)
-            return
-        if fault is not None and fault.kind == "nonjson":
-            self._send(200, b"<html><body>Bad gateway</body></html>", "application/json")
-            return
-        if fault is not None and fault.kind == "wrongtype":
-            self._send(
+        finally:
+            self._writers.discard(writer)
+            with contextlib.suppress(Exception):
+                writer.close()
+
+    async def _request(
+        self, method: str, target: str, body: bytes, writer: asyncio.StreamWriter, client: str
+    ) -> bool:
+        """Answer one request; False when the connection must end."""
+        path = unquote(target)
+        self.record(Recorded(method, path, target, body, time.monotonic(), client))
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        fault = self.take_fault(path)
+        kind = fault.kind if fault is not None else None
+        if fault is not None and kind == "timeout":
+            await asyncio.sleep(fault.delay)
+        if kind == "reset":
+            sock = writer.get_extra_info("socket")
+            if sock is not None:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            writer.transport.abort()
+            return False
+        if fault is not None and kind == "status":
+            extra = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+            await self._send(
+                writer, fault.code, b'{"error": "injected"}', "application/json", extra
+            )
+            return True
+        if kind == "nonjson":
+            await self._send(
+                writer, 200, b"<html><body>Bad gateway</body></html>", "application/json"
+            )
+            return True
+        if kind == "wrongtype":
+            await self._send(
+                writer,
                 200,
                 b"<html><body>Please log in to the proxy</body></html>",
                 "text/html; charset=utf-8",
             )
-            return
-        status, payload = self.api.answer(method, self.path, body)
+            return True
+        status, payload = self.answer(method, target, body)
         data = json.dumps(payload).encode()
-        if fault is not None and fault.kind == "truncated":
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data) + 100))
-            self.end_headers()
-            self.wfile.write(data[: len(data) // 2])
-            self.close_connection = True
-            return
-        self._send(status, data, "application/json")
+        if kind == "truncated":
+            head = (
+                f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(data) + 100}\r\n\r\n"
+            )
+            writer.write(head.encode() + data[: len(data) // 2])
+            await writer.drain()
+            writer.close()
+            return False
+        await self._send(writer, status, data, "application/json")
+        return True
 
-    def _send(
-        self, status: int, data: bytes, ctype: str, headers: dict[str, str] | None = None
+    async def _send(
+        self,
+        writer: asyncio.StreamWriter,
+        status: int,
+        data: bytes,
+        ctype: str,
+        headers: dict[str, str] | None = None,
     ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(data)
-        with self.api._lock:
-            self.api.bytes_sent += len(data)
+        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+        head = (
+            f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\nContent-Type: {ctype}\r\n"
+            f"Content-Length: {len(data)}\r\n{extra}\r\n"
+        )
+        writer.write(head.encode("latin-1") + data)
+        await writer.drain()
+        with self._lock:
+            self.bytes_sent += len(data)
 
 
 # ---------------------------------------------------------------------- synthetic data

@@ -97,7 +97,12 @@ def test_local_run_passing_policy(tmp_path: Path) -> None:
 
 def test_local_run_failing_policy(tmp_path: Path) -> None:
     sbom = _needs_corpus()
-    run = _run(tmp_path, {"sbom": str(sbom), "offline": "true", "fail-on": "licence=unknown"})
+    policy = tmp_path / "ws" / "osaudit.toml"
+    policy.parent.mkdir(parents=True, exist_ok=True)
+    policy.write_text('[deny]\npurls = ["pkg:composer/laravel/*"]\nreason = "test deny"\n',
+                      encoding="utf-8")
+    run = _run(tmp_path, {"sbom": str(sbom), "offline": "true", "policy": "osaudit.toml",
+                          "fail-on": "lockin=high"})
     assert run.outputs["verdict"] == "fail"
     assert run.failed_step == "Enforce the policy"
     assert run.exit_code == 1
@@ -176,7 +181,7 @@ def test_pr_comment_is_created_once_then_updated_in_place(tmp_path: Path) -> Non
         for _ in range(2):
             run = _run(tmp_path, inputs, event_name="pull_request", extra_env=env)
             assert run.failed_step is None, run.stdout
-        assert [c["id"] for c in _FakeGitHub.comments] == [99, 100]
+        assert [c["id"] for c in _FakeGitHub.comments] == [99, 2]
         ours = _FakeGitHub.comments[1]["body"]
         assert ours.startswith("<!-- osaudit:pr-comment -->")
         assert len(ours) <= 65_536

@@ -115,6 +115,7 @@ def test_exit_1_from_policy_file_expired_exception(
         ([str(EXAMPLE), "--project-licence", "NOT-A-LICENCE x"], "--project-licence"),
         ([str(EXAMPLE), "--output", "pdf=x.pdf"], "unknown format 'pdf'"),
         ([str(EXAMPLE), "--max-size", "lots"], "--max-size 'lots'"),
+        ([str(EXAMPLE), "-o", "/nonexistent-dir/r.json"], "cannot write report"),
     ],
 )
 def test_exit_2_one_line(
@@ -213,3 +214,36 @@ def test_schema_command(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     schema = json.loads(capsysbinary.readouterr().out)
     assert schema["$id"] == "urn:osaudit:schema:report:1.0"
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+OVERLAY = """\
+families:
+  - id: musterstadt-task-cloud
+    name: Example task cloud (test overlay)
+    category: messaging-queue
+    vendor: {name: "Example Vendor SAS", jurisdiction: FR}
+    kind: proprietary-service-sdk
+    lock: [proprietary-api]
+    open_standards: [AMQP]
+    purls: [pkg:pypi/celery]
+    csf: [SOV-4]
+    sources: [https://example.org/]
+    reviewed: "2026-11-23"
+"""
+
+
+def test_catalog_overlay(tmp_path: Path) -> None:
+    overlay = tmp_path / "local.yaml"
+    overlay.write_text(OVERLAY, encoding="utf-8")
+    report = run(str(EXAMPLE), offline=True, now=NOW, catalog=str(overlay))
+    assert report["catalog"]["sources"] == ["catalog (shipped)", f"overlay: {overlay}"]
+    assert report["catalog"]["digest"].startswith("sha256:")
+    celery = next(c for c in report["components"] if c["name"] == "celery")
+    lock = celery["lockin"]
+    # +60 kind, +8 proprietary-api, -10 AMQP, +10 no alternative, -5 FR vendor = 63
+    assert lock["family"]["id"] == "musterstadt-task-cloud"
+    assert (lock["score"], lock["level"]) == (63, "high")
+    assert report["sovereignty"]["by_jurisdiction"]["FR"] == 1
+    assert "pkg:pypi/celery@5.4.0" in next(
+        c["components"] for c in report["sovereignty"]["csf"] if c["objective"] == "SOV-4"
+    )

@@ -34,7 +34,7 @@ def test_validate_broken_fixture_lists_every_violation_and_exits_1(capsys):
     rc, out, err = run(capsys, "catalog", "validate", "--no-shipped", str(FIX / "broken"))
     lines = out.splitlines()
     assert rc == 1
-    assert len(lines) == 16 and "16 violation(s) in 4 file(s)" in err
+    assert len(lines) == 17 and "17 violation(s) in 4 file(s)" in err
     assert all(line.startswith(str(FIX / "broken")) for line in lines)
     assert any("bad-patterns: $.families[4].purls[0]: maven pattern" in line for line in lines)
 

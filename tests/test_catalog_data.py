@@ -185,3 +185,24 @@ def test_real_purls_resolve_as_labelled(cat, purl, family, confidence):
     best = res.families[0] if res.families else None
     got = (best.entry_id, best.confidence) if best else (None, None)
     assert got == (family, confidence), [(m.entry_id, m.pattern) for m in res.families]
+
+
+# Client libraries of open alternatives (recorded next to, or instead of, a family).
+REAL_ALTERNATIVE_CLIENTS = [
+    ("pkg:npm/keycloak-js@24.0.0", "keycloak"),
+    ("pkg:maven/org.keycloak/keycloak-admin-client@10.0.2", "keycloak"),
+    ("pkg:pypi/psycopg2@2.9.9", "postgresql"),
+    ("pkg:npm/pg@8.11.0", "postgresql"),
+    ("pkg:npm/%40opentelemetry/api@1.7.0", "opentelemetry"),
+    ("pkg:npm/kafkajs@2.2.4", "apache-kafka"),
+    ("pkg:npm/maplibre-gl@4.0.0", "maplibre"),
+    ("pkg:pypi/valkey@6.0.0", "valkey"),
+]
+
+
+@pytest.mark.parametrize(("purl", "alternative"), REAL_ALTERNATIVE_CLIENTS)
+def test_real_alternative_clients(cat, purl, alternative):
+    res = cat.resolve_purl(purl)
+    assert res.families == ()
+    assert [m.entry_id for m in res.alternatives] == [alternative]
+    assert res.alternatives[0].confidence == "high"

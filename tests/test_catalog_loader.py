@@ -126,6 +126,11 @@ def test_broken_fixture_reports_every_kind_of_violation():
         ("bad-unverified", "$.families[5].unverified[1]", "'vendor.country' is not a field"),
         ("nothing-to-match", "$.families[6]", "at least one of purls, cpes, names"),
         ("unknown-family", "$.alternatives[1].replaces[0].family", "unknown family"),
+        (
+            "bad-licence",
+            "$.alternatives[2].licence",
+            "unknown SPDX licence id(s) FSL-1.1-Apache-2.0",
+        ),
         ("", "$", "file name 'not-a-category' is not a category"),
         ("", "$", "YAML error at line 4, column 13"),
     ]
@@ -138,7 +143,7 @@ def test_broken_fixture_reports_every_kind_of_violation():
     assert not [v for v in violations if v.entry == "dup-id" and "jurisdiction" in v.path]
     assert not [v for v in violations if v.entry == "wrong-category" and "jurisdiction" in v.path]
     assert all("\n" not in line for line in lines)
-    assert len(violations) == 16
+    assert len(violations) == 17
 
 
 def test_shipped_catalogue_is_unchanged_by_validating_overlays_only():
@@ -168,3 +173,32 @@ def test_cache_is_written_reused_and_survives_corruption():
     cached[0].write_bytes(b"{not json")
     third = load_catalog([GOOD], shipped=False)
     assert third.families == first.families
+
+
+def test_packaged_catalogue_is_preferred_over_the_repository_copy(tmp_path, monkeypatch):
+    import osaudit.catalog.schema as schema_mod
+
+    fake = tmp_path / "site" / "osaudit" / "catalog" / "schema.py"
+    monkeypatch.setattr(schema_mod, "_HERE", fake)
+    with pytest.raises(ConfigError, match="catalogue not found"):
+        schema_mod.shipped_root()
+    repo = tmp_path / "catalog"  # parents[3] of the fake module path: the repository layout
+    repo.mkdir()
+    (repo / "catalog.schema.json").write_text("{}")
+    assert schema_mod.shipped_root() == repo
+    packaged = tmp_path / "site" / "osaudit" / "_catalog"
+    packaged.mkdir(parents=True)
+    (packaged / "catalog.schema.json").write_text("{}")
+    assert schema_mod.shipped_root() == packaged
+
+
+@pytest.mark.parametrize(
+    ("text", "found"), [("", "an empty file"), ("- a\n- b\n", "list"), ("just text\n", "str")]
+)
+def test_overlay_that_is_not_a_mapping(tmp_path, text, found):
+    path = tmp_path / "overlay.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as exc:
+        _fixture_catalog(path)
+    assert "overlay.yaml: $: a catalogue file must be a mapping" in str(exc.value)
+    assert str(exc.value).endswith(f"not {found}")

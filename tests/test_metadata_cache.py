@@ -115,6 +115,9 @@ def test_two_caches_share_one_file(server, tmp_path):
     a, b = Cache(tmp_path), Cache(tmp_path)
     a.put("osv", "k1", 200, b"{}")
     b.put("osv", "k2", 200, b"{}")
+    assert a.get("osv", "k1") is not None  # buffered entries are readable at once
+    a.flush()
+    b.flush()
     assert a.get("osv", "k2") is not None and b.get("osv", "k1") is not None
     a.close()
     b.close()

@@ -1,5 +1,8 @@
 """The audit pipeline: SBOM -> catalogue -> metadata -> scores -> the JSON report dict.
 
+The report dict is read-only: components with the same catalogue match or the
+same licences share their ``lockin``/``licence`` sub-objects (built once).
+
 ``audit(path, options=AuditOptions(...))`` returns the report (see
 docs/scoring.md and ``report/report.schema.json``); ``build`` also returns the
 read SBOM and the policy for the renderers; ``run(path, **kw)`` is the small
@@ -23,7 +26,7 @@ from typing import Any
 from osaudit import __version__
 from osaudit.errors import ConfigError, InputError
 from osaudit.model import LEVELS, AxisScore, Component, Family, Reason, Sbom
-from osaudit.policy import Policy, load_policy, with_fail_on
+from osaudit.policy import LICENCE_CATEGORIES, Policy, load_policy, with_fail_on
 from osaudit.scoring import sovereignty
 from osaudit.scoring.lockin import LEVEL_RANK, LockinResult, controlling_jurisdiction, score_lockin
 from osaudit.scoring.verdict import Findings, decide
@@ -188,10 +191,10 @@ def build(path: str, options: AuditOptions) -> AuditResult:
         "generated_at": _iso(now),
         "sbom": _sbom_json(sbom, digest),
         "catalog": {
-            "digest": catalog.digest,
+            "digest": _prefixed(catalog.digest),
             "families": len(catalog.families),
             "alternatives": len(catalog.alternatives),
-            "sources": list(catalog.sources),
+            "sources": _catalog_sources(catalog.sources, options.catalog),
         },
         "policy": {
             **policy.to_json(),
@@ -211,6 +214,19 @@ def build(path: str, options: AuditOptions) -> AuditResult:
 
 
 # --------------------------------------------------------------------------- stages
+
+
+def _prefixed(digest: str) -> str:
+    return digest if digest.startswith("sha256:") else f"sha256:{digest}"
+
+
+def _catalog_sources(files: Sequence[str], overlays: Sequence[str]) -> list[str]:
+    """``catalog (shipped)`` plus ``overlay: PATH`` as the user gave it (machine-independent)."""
+    roots = [Path(o).resolve() for o in overlays]
+    shipped = any(
+        not any(p == r or r in p.parents for r in roots) for p in (Path(f).resolve() for f in files)
+    )
+    return (["catalog (shipped)"] if shipped else []) + [f"overlay: {o}" for o in overlays]
 
 
 def _sha256(path: str) -> str | None:
@@ -302,16 +318,9 @@ def _licence_scorer(project_licence: str | None) -> LicenceFn:
                 **_axis_json(res.axis),
             }
             cache[key] = hit
-        return _copy_licence(hit)
+        return hit  # shared between components with the same licences: read-only
 
     return score
-
-
-def _copy_licence(d: dict[str, Any]) -> dict[str, Any]:
-    out = dict(d)
-    out["raw"] = list(d["raw"])
-    out["reasons"] = [dict(r) for r in d["reasons"]]
-    return out
 
 
 def _licence_unscored(comp: Component, family: Family | None) -> dict[str, Any]:
@@ -564,7 +573,7 @@ def _summary(
     maint_fund: list[dict[str, Any]],
 ) -> dict[str, Any]:
     counts = {axis: dict.fromkeys(LEVELS, 0) for axis in _AXES}
-    categories: dict[str, int] = {}
+    categories: dict[str, int] = dict.fromkeys(LICENCE_CATEGORIES, 0)
     cov = dict.fromkeys(
         ("purl", "cpe_only", "name_only", "licence_known", "catalog_matched", "maintenance_known"),
         0,

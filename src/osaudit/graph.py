@@ -48,7 +48,7 @@ def _reverse(key: int, sbom: Sbom) -> dict[str, tuple[str, ...]]:
         for d in dsts:
             rev.setdefault(d, []).append(src)
     result = {k: tuple(sorted(set(v))) for k, v in rev.items()}
-    if len(_REVERSE_CACHE) > 8:
+    if len(_REVERSE_CACHE) >= 2:
         _REVERSE_CACHE.clear()
     _REVERSE_CACHE[key] = (sbom, result)
     return result
@@ -122,16 +122,47 @@ def introduced_by(sbom: Sbom, refs: Iterable[str]) -> dict[str, tuple[str, ...]]
     wanted = list(dict.fromkeys(refs))
     if direct is None:
         return {r: () for r in wanted}
-    parents = _parents(sbom)
     root = root_ref(sbom)
-    memo: dict[str, frozenset[str]] = {}
     out: dict[str, tuple[str, ...]] = {}
+    if len(wanted) > FORWARD_THRESHOLD:
+        up = _forward(sbom, direct, root)
+        for ref in wanted:
+            out[ref] = (ref,) if ref in direct else tuple(sorted(up.get(ref, ())))
+        return out
+    parents = _parents(sbom)
+    memo: dict[str, frozenset[str]] = {}
     for ref in wanted:
         if ref in direct:
             out[ref] = (ref,)
         else:
             out[ref] = tuple(sorted(_ancestors_in(ref, direct, parents, root, memo)))
     return out
+
+
+FORWARD_THRESHOLD = 64  # above this many refs, one forward pass beats walks up per ref
+
+
+def _forward(sbom: Sbom, direct: frozenset[str], root: str | None) -> dict[str, frozenset[str]]:
+    """For every node reachable from a direct dependency: the direct deps it is reached
+    through. One worklist pass from the direct deps; sets are shared along chains."""
+    up: dict[str, frozenset[str]] = {d: frozenset((d,)) for d in direct}
+    deps = sbom.dependencies
+    queue = deque(sorted(direct))
+    while queue:
+        cur = queue.popleft()
+        cur_set = up[cur]
+        for child in deps.get(cur, ()):
+            if child == root:
+                continue
+            old = up.get(child)
+            if old is None:
+                up[child] = cur_set
+            elif cur_set <= old:
+                continue
+            else:
+                up[child] = old | cur_set
+            queue.append(child)
+    return up
 
 
 def _ancestors_in(

@@ -38,6 +38,34 @@ _PEP503 = re.compile(r"[-_.]+")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
+# Fast path: a purl already in canonical form (no qualifiers, only unreserved
+# characters) comes back unchanged from packageurl-python; skip its costly parse.
+_FAST = re.compile(r"pkg:([a-z][a-z0-9.-]*)/((?:[A-Za-z0-9._~-]|%40)+(?:/[A-Za-z0-9._~-]+)*)"
+                   r"@[A-Za-z0-9._~-]+")  # fmt: skip
+_FAST_TYPES = frozenset({"maven", "nuget", "cargo", "gem", "golang", "rpm", "conan", "swift",
+                         "cocoapods", "generic", "npm", "pypi", "composer", "github", "apk",
+                         "deb", "hex", "hackage", "cran", "conda"})  # fmt: skip
+_PKG_LOWER = frozenset({"bitbucket", "github", "pypi", "gitlab", "composer", "npm", "apk", "hex",
+                        "deb"})  # fmt: skip
+
+
+def _fast(text: str) -> str | None:
+    """The ecosystem when ``text`` is already canonical, else None."""
+    m = _FAST.fullmatch(text)
+    if m is None:
+        return None
+    ptype, path = m.group(1), m.group(2)
+    if ptype not in _FAST_TYPES or (ptype != "npm" and "%" in path):
+        return None
+    if ptype in _PKG_LOWER and path != path.lower():
+        return None
+    if ptype == "hackage" and "_" in path:
+        return None
+    if ptype == "pypi" and ("_" in path or "." in path):
+        return None
+    return ptype
+
+
 @lru_cache(maxsize=131072)
 def normalise_purl(raw: str) -> tuple[str | None, str | None, list[Warning]]:
     """Return ``(canonical purl, ecosystem, warnings)`` for a purl as an SBOM wrote it.
@@ -48,6 +76,14 @@ def normalise_purl(raw: str) -> tuple[str | None, str | None, list[Warning]]:
     text = raw.strip()
     if not text:
         return None, None, []
+    eco = _fast(text)
+    if eco is not None:
+        return text, eco, []
+    return _slow(text)
+
+
+def _slow(text: str) -> tuple[str | None, str | None, list[Warning]]:
+    """The full normalisation through packageurl-python."""
     if _URL.match(text):
         return None, None, [Warning("purl-is-url", f"purl field holds a URL, not a purl: {text}")]
     try:

@@ -160,4 +160,9 @@ class Catalog:
     def resolve_all(self, components: Sbom | Iterable[Component]) -> dict[str, Resolution]:
         """Resolution of every component by ref (an Sbom or any iterable of components)."""
         items = components.components if isinstance(components, Sbom) else components
-        return {c.ref: self.resolve(c) for c in items}
+        cache = self._cache
+        out: dict[str, Resolution] = {}
+        for c in items:  # inlined cache probe: most components repeat a known identity
+            hit = cache.get((c.purl, c.cpes, c.ecosystem, c.group, c.name))
+            out[c.ref] = hit if hit is not None else self.resolve(c)
+        return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,6 +91,9 @@ def _message(err: ValidationError) -> str:
         and list(err.relative_schema_path)[-1:] == ["anyOf"]
     ):
         return "a family needs at least one of purls, cpes, names (non-empty)"
+    if err.validator == "type" and not err.absolute_path:
+        found = "an empty file" if err.instance is None else type(err.instance).__name__
+        return f"a catalogue file must be a mapping with a 'families' or 'alternatives' list, not {found}"
     if err.validator == "anyOf" and not err.absolute_path:
         return "a catalogue file needs a top-level 'families' or 'alternatives' list"
     return err.message.splitlines()[0]
@@ -166,6 +170,29 @@ def read_layer(name: str, files: Sequence[tuple[Path, str, bytes]]) -> Layer:
     return layer
 
 
+@lru_cache(maxsize=1)
+def _spdx() -> Any:
+    from license_expression import get_spdx_licensing
+
+    return get_spdx_licensing()
+
+
+@lru_cache(maxsize=1024)
+def licence_problem(expr: str) -> str | None:
+    """Why a licence string is not an SPDX expression of known ids (LicenseRef-* allowed)."""
+    try:
+        info = _spdx().validate(expr)
+    except Exception as exc:  # license-expression raises odd errors on some malformed input
+        return f"invalid SPDX expression {expr!r}: {type(exc).__name__}"
+    symbols = [str(s).strip() for s in info.invalid_symbols]
+    unknown = sorted(s for s in symbols if s and not s.startswith("LicenseRef-"))
+    if unknown:
+        return f"unknown SPDX licence id(s) {', '.join(unknown)} in {expr!r}"
+    if info.errors and (not symbols or not all(symbols)):
+        return f"invalid SPDX expression {expr!r}"
+    return None
+
+
 def _strings(value: Any) -> list[str]:
     """The items of a list field, or [] when the schema already rejected its shape."""
     return value if isinstance(value, list) and all(isinstance(v, str) for v in value) else []
@@ -183,6 +210,14 @@ def _check_entry(entry: Entry, out: list[Violation]) -> None:
             problem = pattern_problem(pattern)
             if problem:
                 out.append(Violation(entry.file, entry.id, f"{entry.where()}.{fld}[{i}]", problem))
+    licences: list[tuple[str, Any]] = [("licence", entry.data.get("licence"))]
+    changes = entry.data.get("relicensing")
+    for i, change in enumerate(changes if isinstance(changes, list) else ()):
+        if isinstance(change, dict):
+            licences += [(f"relicensing[{i}].{k}", change.get(k)) for k in ("from", "to")]
+    for where, expr in licences:
+        if isinstance(expr, str) and (problem := licence_problem(expr)):
+            out.append(Violation(entry.file, entry.id, f"{entry.where()}.{where}", problem))
     allowed = field_paths(entry.kind)
     for i, fname in enumerate(_strings(entry.data.get("unverified"))):
         if fname not in allowed:

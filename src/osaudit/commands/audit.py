@@ -145,6 +145,8 @@ def audit(
     if fmt is not None or out is not None or not extra:
         targets.append((fmt or "json", out))
     targets.extend(extra)
+    for _fmt, path in targets:
+        _check_target(path)
     quiet = bool(metadata_kw.get("quiet"))
     options = AuditOptions(
         catalog=catalogs,
@@ -211,6 +213,17 @@ def _render(
     )
     data: bytes = formats.render(fmt, report, ctx)
     return data
+
+
+def _check_target(path: str | None) -> None:
+    """Fail before the (long) audit when an output cannot be written."""
+    if path is None or path == "-":
+        return
+    parent = Path(path).parent
+    if not parent.is_dir():
+        raise InputError(f"{path}: cannot write report: no directory {parent}")
+    if Path(path).is_dir():
+        raise InputError(f"{path}: cannot write report: is a directory")
 
 
 def _write(path: str | None, data: bytes) -> None:

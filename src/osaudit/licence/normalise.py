@@ -38,8 +38,6 @@ from license_expression import (
 from osaudit import model
 from osaudit.licence import spdxdata
 
-_SPDX_LICENSING = get_spdx_licensing()
-
 
 def _alias_ok(alias: str) -> bool:
     """Keep aliases with a version; drop "GPL" (ambiguous) and user LicenseRef reinterpretations."""
@@ -49,24 +47,18 @@ def _alias_ok(alias: str) -> bool:
     )
 
 
-def _build_licensing() -> Licensing:
+@cache
+def licensing() -> Licensing:
+    """The license-expression parser used here (SPDX symbols, ambiguous aliases removed)."""
     symbols = [
         LicenseSymbol(
             key,
             aliases=tuple(a for a in (sym.aliases or ()) if _alias_ok(a)),
             is_exception=bool(getattr(sym, "is_exception", False)),
         )
-        for key, sym in _SPDX_LICENSING.known_symbols.items()
+        for key, sym in get_spdx_licensing().known_symbols.items()
     ]
     return Licensing(symbols)
-
-
-_LICENSING = _build_licensing()
-
-
-def licensing() -> Licensing:
-    """The license-expression parser used here (SPDX symbols, ambiguous aliases removed)."""
-    return _LICENSING
 
 
 _DATA = Path(__file__).with_name("data")
@@ -100,7 +92,7 @@ _GNU_FAMILY = {
 def _ids() -> dict[str, str]:
     """Lower-cased SPDX id or license-expression alias -> canonical SPDX key."""
     table: dict[str, str] = {}
-    for key, symbol in _LICENSING.known_symbols.items():
+    for key, symbol in licensing().known_symbols.items():
         table[key.lower()] = key
         for alias in getattr(symbol, "aliases", ()) or ():
             table.setdefault(alias.lower(), key)
@@ -274,22 +266,22 @@ def _expression(text: str) -> str | None:
 
 def _render(text: str) -> str | None:
     try:
-        parsed = _LICENSING.parse(text, validate=False, strict=False)
+        parsed = licensing().parse(text, validate=False, strict=False)
     except (ExpressionError, TypeError, ValueError, AttributeError):
         return None
     if parsed is None or not _well_formed(parsed):
         return None
-    return str(_LICENSING.dedup(parsed))
+    return str(licensing().dedup(parsed))
 
 
 def _is_exception(key: str) -> bool:
-    symbol = _LICENSING.known_symbols.get(key)
+    symbol = licensing().known_symbols.get(key)
     return bool(symbol is not None and getattr(symbol, "is_exception", False))
 
 
 def _well_formed(parsed: object) -> bool:
     """``WITH`` must join a licence and an exception; exceptions never stand alone."""
-    for sym in _LICENSING.license_symbols(parsed, decompose=False):
+    for sym in licensing().license_symbols(parsed, decompose=False):
         if isinstance(sym, LicenseWithExceptionSymbol):
             if _is_exception(sym.license_symbol.key) or not _is_exception(sym.exception_symbol.key):
                 return False

@@ -13,7 +13,6 @@ import os
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from platformdirs import user_cache_dir
@@ -31,6 +30,7 @@ TTL: dict[str, float] = {
 }
 NEGATIVE_TTL = 1 * DAY  # 404 answers are kept at most this long
 FILE_NAME = "metadata.sqlite3"
+BATCH = 200  # entries buffered before one write transaction
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
     kind TEXT NOT NULL,
@@ -51,7 +51,7 @@ def default_cache_dir() -> Path:
 
 def iso(ts: float) -> str:
     """A POSIX timestamp as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC)."""
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,7 @@ class Cache:
         self.path = self.directory / FILE_NAME
         self._clock = clock
         self._db: sqlite3.Connection | None = None
+        self._pending: dict[tuple[str, str], tuple[int, bytes, float]] = {}
         self.rebuilt = False  # True when a corrupted file was replaced during this run
 
     # ------------------------------------------------------------------ connection
@@ -130,6 +131,9 @@ class Cache:
     # ------------------------------------------------------------------ access
     def get(self, kind: str, key: str, *, fresh_only: bool = True) -> Entry | None:
         """The entry, or None when absent, expired (if ``fresh_only``) or unreadable."""
+        pending = self._pending.get((kind, key))
+        if pending is not None:
+            return Entry(*pending)
         try:
             row = (
                 self._connect()
@@ -162,25 +166,40 @@ class Cache:
     ) -> float:
         """Store a response; returns its retrieval time."""
         ts = self._now() if fetched is None else fetched
+        self._pending[(kind, key)] = (status, body, ts)
+        if len(self._pending) >= BATCH:
+            self.flush()
+        return ts
+
+    def flush(self) -> None:
+        """Write buffered entries in one short transaction (other processes wait at most that)."""
+        if not self._pending:
+            return
+        rows = [(k, key, st, body, ts) for (k, key), (st, body, ts) in self._pending.items()]
+        self._pending.clear()
         try:
-            self._connect().execute(
-                "INSERT OR REPLACE INTO entries (kind, key, status, body, fetched) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (kind, key, status, body, ts),
-            )
+            db = self._connect()
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany(
+                    "INSERT OR REPLACE INTO entries (kind, key, status, body, fetched) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    rows,
+                )
         except sqlite3.DatabaseError:
             self._rebuild()
         except sqlite3.Error:
             pass  # read-only or locked for too long: the run goes on without caching
-        return ts
 
     def delete(self, kind: str, key: str) -> None:
+        self._pending.pop((kind, key), None)
         with contextlib.suppress(sqlite3.Error):
             self._connect().execute("DELETE FROM entries WHERE kind=? AND key=?", (kind, key))
 
     # ------------------------------------------------------------------ admin
     def info(self) -> list[KindInfo]:
         """Entries per kind with the oldest and newest retrieval time."""
+        self.flush()
         if not self.path.exists():
             return []
         try:
@@ -212,6 +231,7 @@ class Cache:
 
     def clear(self) -> int:
         """Delete every entry; returns how many were removed."""
+        self._pending.clear()
         if not self.path.exists():
             return 0
         try:
@@ -226,6 +246,7 @@ class Cache:
         return n
 
     def close(self) -> None:
+        self.flush()
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()

@@ -18,7 +18,9 @@ Policy (documented in docs/scoring-maintenance.md):
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import random
+import sys
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -30,6 +32,11 @@ import httpx
 from osaudit.metadata.config import MetadataConfig
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+
+# httpcore tries ``import sniffio`` on every request; when it is not installed each
+# failed import walks sys.path (~0.5 ms). A None entry makes the failure instant.
+if importlib.util.find_spec("sniffio") is None:
+    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +114,17 @@ class HttpClient:
         self.delays: list[float] = []  # every backoff delay slept, for tests and stats
 
     async def __aenter__(self) -> HttpClient:
-        limits = httpx.Limits(
-            max_connections=self.config.concurrency,
-            max_keepalive_connections=self.config.concurrency,
-        )
+        return self
+
+    def _open(self) -> httpx.AsyncClient:
+        """The connection pool, created on the first request (a warm cache needs none)."""
+        if self._client is not None:
+            return self._client
+        # The semaphore bounds requests in flight; the pool may keep ``concurrency``
+        # connections per service host so that hosts do not evict each other's
+        # keep-alive connections (which would mean a new TCP connection per request).
+        pool = self.config.concurrency * 4
+        limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(self.config.timeout),
             limits=limits,
@@ -119,7 +133,7 @@ class HttpClient:
             follow_redirects=False,
             trust_env=True,
         )
-        return self
+        return self._client
 
     async def __aexit__(self, *exc: object) -> None:
         if self._client is not None:
@@ -147,7 +161,7 @@ class HttpClient:
 
     async def request(self, method: str, url: str, *, json: Any = None) -> Response:
         """Send with the retry policy; raise :class:`FetchError` when it finally fails."""
-        assert self._client is not None, "use 'async with HttpClient(...)'"
+        client = self._open()
         host = urlsplit(url).netloc
         reason, kind = "no attempt made", "error"
         for attempt in range(self.config.max_retries + 1):
@@ -159,7 +173,7 @@ class HttpClient:
                 self._check_circuit(host, reason)
                 self.requests += 1
                 try:
-                    resp = await self._client.request(method, url, json=json)
+                    resp = await client.request(method, url, json=json)
                 except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                     reason, kind = f"network unreachable ({type(exc).__name__})", "unreachable"
                     self._transport_failure(host)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from cyclonedx.contrib.hash.factories import HashTypeFactory
 from cyclonedx.model import (
     ExternalReference,
     ExternalReferenceType,
@@ -25,7 +26,9 @@ from cyclonedx.model import (
     XsUri,
 )
 from cyclonedx.model.bom import Bom
+from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.component import Component, ComponentType
+from cyclonedx.model.dependency import Dependency
 from cyclonedx.model.license import DisjunctiveLicense, License, LicenseExpression
 from cyclonedx.output import make_outputter
 from cyclonedx.output.json import JsonV1Dot6
@@ -36,7 +39,32 @@ from osaudit import __version__, model
 from osaudit.report import RenderContext
 
 NS = "osaudit:"
-_IRI_OK = re.compile(r"[^\s\x00-\x1f\x7f\"<>\\^`{|}]{1,4096}")
+_HASHES = HashTypeFactory()
+
+# RFC 3987 IRI-reference (the schema's "iri-reference" format) as a regex: URLs that
+# fail it are dropped from externalReferences so the output stays schema-valid.
+_UCS = "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\U00010000-\U000efffd"
+_PRIV = "\ue000-\uf8ff\U000f0000-\U0010fffd"
+_UNRES = f"A-Za-z0-9\\-._~{_UCS}"
+_SUB = "!$&'()*+,;="
+_PCT = "%[0-9A-Fa-f]{2}"
+_PCHAR = f"(?:[{_UNRES}{_SUB}:@]|{_PCT})"
+_SEG = f"{_PCHAR}*"
+_SEG_NZ = f"{_PCHAR}+"
+_SEG_NC = f"(?:[{_UNRES}{_SUB}@]|{_PCT})+"
+_IP_LITERAL = r"\[(?:[0-9A-Fa-f:.]+|[vV][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+)\]"
+_HOST = f"(?:{_IP_LITERAL}|(?:[{_UNRES}{_SUB}]|{_PCT})*)"
+_AUTH = f"(?:(?:[{_UNRES}{_SUB}:]|{_PCT})*@)?{_HOST}(?::[0-9]*)?"
+_ABEMPTY = f"(?:/{_SEG})*"
+_ABS = f"/(?:{_SEG_NZ}(?:/{_SEG})*)?"
+_QUERY = f"(?:\\?(?:{_PCHAR}|[{_PRIV}/?])*)?"
+_FRAG = f"(?:#(?:{_PCHAR}|[/?])*)?"
+_IRI = (
+    f"[A-Za-z][A-Za-z0-9+\\-.]*:(?://{_AUTH}{_ABEMPTY}|{_ABS}|{_SEG_NZ}(?:/{_SEG})*|)"
+    f"{_QUERY}{_FRAG}"
+)
+_REL = f"(?://{_AUTH}{_ABEMPTY}|{_ABS}|{_SEG_NC}(?:/{_SEG})*|){_QUERY}{_FRAG}"
+IRI_REFERENCE = re.compile(f"(?:{_IRI}|{_REL})")
 TOOL_REF = "osaudit-tool"
 SUBJECT_SUFFIX = "#osaudit-subject"
 
@@ -108,7 +136,7 @@ def _hashes(pairs: Iterable[tuple[str, str]]) -> list[HashType]:
     out = []
     for alg, value in pairs:
         try:
-            out.append(HashType.from_composite_str(f"{alg.lower().replace('-', '')}:{value}"))
+            out.append(_HASHES.from_composite_str(f"{alg.lower().replace('-', '')}:{value}"))
         except Exception:  # noqa: BLE001,S112 - unknown algorithms are dropped
             continue
     return out
@@ -121,7 +149,7 @@ def _ext_refs(refs: Iterable[model.ExternalRef]) -> list[ExternalReference]:
             kind = ExternalReferenceType(ref.type)
         except ValueError:
             kind = ExternalReferenceType.OTHER
-        if not _IRI_OK.fullmatch(ref.url or ""):
+        if not ref.url or len(ref.url) > 8192 or not IRI_REFERENCE.fullmatch(ref.url):
             continue  # not a valid IRI-reference (schema format): dropped
         try:
             out.append(ExternalReference(type=kind, url=XsUri(ref.url)))
@@ -251,16 +279,33 @@ def build(report: dict[str, Any], ctx: RenderContext) -> Bom:
         for ref, c in findings.items():
             by_ref.setdefault(ref, _from_report(c, justify))
     bom.components = list(by_ref.values())
-    if ctx.sbom is not None:
-        known = dict(by_ref)
-        if bom.metadata.component is not None and ctx.sbom.document.subject is not None:
-            known.setdefault(ctx.sbom.document.subject.ref, bom.metadata.component)
-        for ref, targets in sorted(ctx.sbom.dependencies.items()):
-            source = known.get(ref)
-            deps = [known[t] for t in targets if t in known and t != ref]
-            if source is not None and deps:
-                bom.register_dependency(source, deps)
+    bom.dependencies = _dependencies(ctx.sbom, by_ref, bom.metadata.component)
     return bom
+
+
+def _dependencies(
+    sbom: model.Sbom | None, by_ref: dict[str, Component], subject: Component | None
+) -> list[Dependency]:
+    """The dependency graph restricted to known refs, with an entry for every component.
+
+    This is what cyclonedx-python-lib's ``Bom.validate()`` would add one component at a
+    time (quadratic: minutes for 10,000 components); built here in one pass instead.
+    """
+    known: dict[str, BomRef] = {ref: comp.bom_ref for ref, comp in by_ref.items()}
+    if subject is not None:  # its bom-ref is the SBOM's subject ref unless that collides
+        known.setdefault(str(subject.bom_ref.value), subject.bom_ref)
+    edges: dict[str, set[str]] = {ref: set() for ref in known}
+    for ref, targets in (sbom.dependencies if sbom is not None else {}).items():
+        if ref not in known:
+            continue
+        deps = edges.setdefault(ref, set())
+        deps.update(t for t in targets if t in known and t != ref)
+        for t in deps:
+            edges.setdefault(t, set())
+    return [
+        Dependency(ref=known[ref], dependencies=[Dependency(ref=known[t]) for t in sorted(deps)])
+        for ref, deps in sorted(edges.items())
+    ]
 
 
 def render(report: dict[str, Any], ctx: RenderContext) -> bytes:
@@ -270,5 +315,8 @@ def render(report: dict[str, Any], ctx: RenderContext) -> bytes:
         warnings.simplefilter("ignore")  # e.g. "component has no defined dependencies"
         outputter = make_outputter(bom, OutputFormat.JSON, SchemaVersion.V1_6)
         assert isinstance(outputter, JsonV1Dot6)
+        # Every component already has its dependency entry (see _dependencies), so the
+        # library's deprecated, quadratic Bom.validate() pass has nothing left to add.
+        object.__setattr__(bom, "validate", lambda: True)
         text = outputter.output_as_string(indent=2)
     return (text.rstrip("\n") + "\n").encode("utf-8")

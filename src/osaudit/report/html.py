@@ -81,6 +81,7 @@ ul.alts{margin:0;padding-left:16px}
 details summary{cursor:pointer;font-weight:600}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:10px}
 .scroll{overflow-x:auto}
+[hidden]{display:none!important}
 """
 
 SCRIPT = """

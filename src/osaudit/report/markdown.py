@@ -106,7 +106,7 @@ def _sections(report: dict[str, Any], note: str) -> list[_Section]:
         *_summary_table(summary),
         "",
     ]
-    cats = summary.get("licence_categories") or {}
+    cats = {k: v for k, v in (summary.get("licence_categories") or {}).items() if v}
     if cats:
         parts = [
             f"{md(k, 60)}: {v}" for k, v in sorted(cats.items(), key=lambda kv: (-kv[1], kv[0]))

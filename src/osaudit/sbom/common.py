@@ -28,6 +28,8 @@ _MERGE_SCALARS = (
 
 def text(value: Any) -> str | None:
     """A stripped non-empty string, or None (numbers are turned into text)."""
+    if value.__class__ is str:
+        return value.strip() or None
     if value is None or isinstance(value, dict | list | bool):
         return None
     s = str(value).strip()
@@ -58,6 +60,15 @@ def merge(a: Component, b: Component) -> Component:
         if merged is not getattr(a, name):
             changes[name] = merged
     return dataclasses.replace(a, **changes) if changes else a
+
+
+def identity(c: Component) -> str | None:
+    """Canonical purl, else name@version; None for an entry with neither."""
+    if c.purl:
+        return c.purl
+    if c.name:
+        return f"{c.name}@{c.version or ''}"
+    return None
 
 
 class Builder:
@@ -127,9 +138,24 @@ class Builder:
         """Add a made component, merging it into an earlier one with the same ref or purl."""
         ref, canonical = comp.ref, comp.purl
         if ref in self.components:
-            self.warn("duplicate-ref", f"duplicate ref {ref!r}: entries merged", location)
-            self.components[ref] = merge(self.components[ref], comp)
-            return ref
+            first = self.components[ref]
+            if identity(first) == identity(comp) or identity(comp) is None:
+                self.warn("duplicate-ref", f"duplicate ref {ref!r}: entries merged", location)
+                self.components[ref] = merge(first, comp)
+                return ref
+            n = 2
+            while f"{ref}#{n}" in self.components:
+                n += 1
+            new_ref = f"{ref}#{n}"
+            self.warn("duplicate-ref", f"ref {ref!r} names two different components; the "
+                      f"second is kept as {new_ref!r}", location)  # fmt: skip
+            comp = dataclasses.replace(comp, ref=new_ref)
+            ref = new_ref
+            if canonical is None or canonical not in self.by_purl:
+                self.components[ref] = comp
+                if canonical is not None:
+                    self.by_purl[canonical] = ref
+                return ref
         if canonical is not None and canonical in self.by_purl:
             kept = self.by_purl[canonical]
             self.warn(

@@ -100,7 +100,7 @@ def read(path: str, doc: dict[str, Any], b: Builder) -> Sbom:
     serial = text(doc.get("serialNumber"))
     if serial and not SERIAL.match(serial):
         b.warn("serial-invalid", f"serialNumber {serial!r} is not urn:uuid:<uuid>", "$.serialNumber")
-    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+    meta: dict[str, Any] = doc["metadata"] if isinstance(doc.get("metadata"), dict) else {}
     timestamp = text(meta.get("timestamp"))
     if timestamp and not TIMESTAMP.match(timestamp):
         b.warn("timestamp-invalid", f"timestamp {timestamp!r} is not ISO 8601", "$.metadata")

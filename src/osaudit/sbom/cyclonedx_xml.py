@@ -20,6 +20,7 @@ from osaudit.sbom.common import Builder
 NS_PREFIX = "http://cyclonedx.org/schema/bom/"
 _SCALARS = ("author", "publisher", "group", "name", "version", "description", "scope", "cpe",
             "purl")  # fmt: skip
+_SCALARS_SET = frozenset(_SCALARS)
 
 
 def parse(path: str, data: bytes) -> Element:
@@ -105,29 +106,30 @@ class _Conv:
         return doc
 
     def component(self, el: Element) -> dict[str, Any]:
+        """One <component>, its children visited once (this is the hot loop)."""
         c: dict[str, Any] = {"type": el.get("type"), "bom-ref": el.get("bom-ref")}
-        for name in _SCALARS:
-            c[name] = self.txt(el, name)
-        supplier = self.kid(el, "supplier")
-        if supplier is not None:
-            c["supplier"] = {"name": self.txt(supplier, "name")}
-        authors = self.kid(el, "authors")
-        if authors is not None:
-            c["authors"] = [{"name": self.txt(a, "name")} for a in self.kids(authors, "author")]
-        hashes = self.kid(el, "hashes")
-        if hashes is not None:
-            c["hashes"] = [{"alg": h.get("alg"), "content": (h.text or "").strip()}
-                           for h in self.kids(hashes, "hash")]  # fmt: skip
-        lics = self.kid(el, "licenses")
-        if lics is not None:
-            c["licenses"] = self.licences(lics)
-        refs = self.kid(el, "externalReferences")
-        if refs is not None:
-            c["externalReferences"] = [{"type": r.get("type"), "url": self.txt(r, "url")}
-                                       for r in self.kids(refs, "reference")]  # fmt: skip
-        nested = self.kid(el, "components")
-        if nested is not None:
-            c["components"] = [self.component(x) for x in self.kids(nested, "component")]
+        ns, n = self.ns, len(self.ns)
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or not tag.startswith(ns):
+                continue  # comments, foreign namespaces
+            local = tag[n:]
+            if local in _SCALARS_SET:
+                c[local] = child.text
+            elif local == "licenses":
+                c["licenses"] = self.licences(child)
+            elif local == "hashes":
+                c["hashes"] = [{"alg": h.get("alg"), "content": (h.text or "").strip()}
+                               for h in self.kids(child, "hash")]  # fmt: skip
+            elif local == "supplier":
+                c["supplier"] = {"name": self.txt(child, "name")}
+            elif local == "authors":
+                c["authors"] = [{"name": self.txt(a, "name")} for a in self.kids(child, "author")]
+            elif local == "externalReferences":
+                c["externalReferences"] = [{"type": r.get("type"), "url": self.txt(r, "url")}
+                                           for r in self.kids(child, "reference")]  # fmt: skip
+            elif local == "components":
+                c["components"] = [self.component(x) for x in self.kids(child, "component")]
         return c
 
     def licences(self, el: Element) -> list[dict[str, Any]]:

@@ -52,7 +52,9 @@ def read(path: str, doc: dict[str, Any], b: Builder, encoding: str = "json") -> 
     version = str(doc.get("spdxVersion"))
     if version not in KNOWN_VERSIONS:
         b.warn("spec-version-unknown", f"unknown SPDX version {version!r}", "$.spdxVersion")
-    info = doc.get("creationInfo") if isinstance(doc.get("creationInfo"), dict) else {}
+    info: dict[str, Any] = (
+        doc["creationInfo"] if isinstance(doc.get("creationInfo"), dict) else {}
+    )
     tools = tuple(
         str(c).split(":", 1)[1].strip()
         for c in info.get("creators") or ()

@@ -186,7 +186,7 @@ def _status_rules(b: _Builder) -> None:
     elif f.deprecated:
         b.add(
             "MT-DEPRECATED",
-            "the package is deprecated",
+            f"the package is marked deprecated ({f.deprecated_source or 'ecosyste.ms'})",
             P_DEPRECATED,
             f.deprecated_source or "ecosyste.ms",
         )

@@ -1,0 +1,174 @@
+"""The shipped example SBOM: verdict, lock-ins and alternatives checked by hand.
+
+Each expectation below was checked against the catalogue files (the family's
+``purls``, the alternatives' ``replaces`` and ``client_purls``) and recomputed
+with the rules of docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from osaudit.audit import run
+from osaudit.report.json import validate
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "citizen-portal.cdx.json"
+NOW = "2026-11-23T00:00:00Z"
+
+#: display name -> family id (catalog/families/*.yaml, checked by hand)
+FAMILIES = {
+    "boto3": "aws-core-sdk",  # cloud-platform.yaml: pkg:pypi/boto3
+    "botocore": "aws-core-sdk",  # cloud-platform.yaml: pkg:pypi/botocore
+    "sentry-sdk": "sentry",  # error-tracking.yaml: pkg:pypi/sentry-sdk
+    "@sentry/react": "sentry",  # error-tracking.yaml: pkg:npm/@sentry/*
+    "@sentry/browser": "sentry",
+    "@sentry/core": "sentry",
+    "@sentry/types": "sentry",
+    "@sentry/utils": "sentry",
+    "stripe": "stripe",  # payments.yaml: pkg:pypi/stripe
+    "@stripe/stripe-js": "stripe",  # payments.yaml: pkg:npm/@stripe/*
+    "@stripe/react-stripe-js": "stripe",
+    "twilio": "twilio",  # sms-voice.yaml: pkg:pypi/twilio
+    "openai": "openai-api",  # llm-api.yaml: pkg:pypi/openai
+    "react-ga4": "google-analytics",  # web-analytics.yaml: pkg:npm/react-ga4
+    "@googlemaps/js-api-loader": "google-maps-platform",  # maps.yaml: pkg:npm/@googlemaps/*
+    "mapbox-gl": "mapbox",  # maps.yaml: pkg:npm/mapbox-gl
+}
+#: clients of open alternatives (client_purls), which are not locks
+ALTERNATIVE_CLIENTS = {
+    "keycloak-js": ["keycloak"],
+    "python-keycloak": ["keycloak"],
+    "psycopg": ["postgresql"],
+}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    mp = pytest.MonkeyPatch()
+    tmp = tmp_path_factory.mktemp("example")
+    mp.setenv("OSAUDIT_CACHE_DIR", str(tmp / "cache"))
+    mp.chdir(tmp)
+    try:
+        return run(str(EXAMPLE), offline=True, now=NOW)
+    finally:
+        mp.undo()
+
+
+def by_name(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for c in report["components"]:
+        name = f"{c['group']}/{c['name']}" if c["group"] else c["name"]
+        assert name not in out
+        out[name] = c
+    return out
+
+
+def test_valid_and_counts(report: dict[str, Any]) -> None:
+    assert validate(report) == []
+    s = report["summary"]
+    assert s["components"] == 104
+    assert (s["direct"], s["transitive"], s["depth_unknown"]) == (23, 81, 0)
+    assert s["coverage"]["purl"] == 104
+    assert s["coverage"]["catalog_matched"] == len(FAMILIES) + len(ALTERNATIVE_CLIENTS)
+
+
+def test_lockin_families(report: dict[str, Any]) -> None:
+    comps = by_name(report)
+    got = {n: c["lockin"]["family"]["id"] for n, c in comps.items() if c["lockin"]["family"]}
+    assert got == FAMILIES
+    for name, c in comps.items():
+        if name not in FAMILIES:
+            assert c["lockin"]["level"] == "none", name
+            assert c["lockin"]["reasons"][0]["code"] == "LI-NO-MATCH"
+
+
+def test_alternative_clients(report: dict[str, Any]) -> None:
+    comps = by_name(report)
+    got = {n: c["lockin"]["alternative_of"] for n, c in comps.items() if c["lockin"]["alternative_of"]}
+    assert got == ALTERNATIVE_CLIENTS
+
+
+def test_mapbox_score_by_hand(report: dict[str, Any]) -> None:
+    lock = by_name(report)["mapbox-gl"]["lockin"]
+    # maps.yaml mapbox: proprietary-licence +70; lock proprietary-licence 10 + relicensing 6
+    # + proprietary-api 8 + hosted-only 8 = 32 -> cap +20; open standards -10; best
+    # alternative MapLibre (adapter) -8; Mapbox, Inc. US +5; direct -> 77 critical.
+    points = {r["code"]: r["points"] for r in lock["reasons"]}
+    assert points == {
+        "LI-KIND": 70,
+        "LI-LOCK": 20,
+        "LI-OPEN-STD": -10,
+        "LI-SWAP": -8,
+        "LI-JURISDICTION": 5,
+    }
+    assert (lock["score"], lock["level"]) == (77, "critical")
+    assert lock["alternatives"][0]["id"] == "maplibre"
+    assert lock["alternatives"][0]["swap"] == "adapter"
+
+
+def test_sentry_score_and_api_compatible_alternatives(report: dict[str, Any]) -> None:
+    comps = by_name(report)
+    lock = comps["sentry-sdk"]["lockin"]
+    # source-available +55, lock 8+6+4+8 -> +20, OpenTelemetry -10, api-compatible -15, US +5
+    assert (lock["score"], lock["level"]) == (55, "high")
+    alts = {a["id"]: a["swap"] for a in lock["alternatives"]}
+    assert alts == {"bugsink": "api-compatible", "glitchtip": "api-compatible"}
+    # the transitive @sentry/* packages score 10 lower
+    assert comps["@sentry/core"]["lockin"]["score"] == 45
+    assert comps["@sentry/core"]["lockin"]["level"] == "medium"
+    assert comps["@sentry/core"]["introduced_by"] == ["pkg:npm/%40sentry/react@8.35.0"]
+
+
+def test_openai_has_api_compatible_self_hosted_servers(report: dict[str, Any]) -> None:
+    alts = by_name(report)["openai"]["lockin"]["alternatives"]
+    assert alts[0]["swap"] == "api-compatible"
+    api = {a["id"] for a in alts if a["swap"] == "api-compatible"}
+    assert {"vllm", "ollama", "localai", "llama-cpp"} <= api
+
+
+def test_transitive_reach(report: dict[str, Any]) -> None:
+    comps = by_name(report)
+    assert comps["stripe"]["direct"] is False
+    assert comps["stripe"]["introduced_by"] == ["pkg:pypi/dj-stripe@2.8.4"]
+    assert comps["botocore"]["introduced_by"] == ["pkg:pypi/boto3@1.35.36"]
+    assert comps["boto3"]["lockin"]["score"] - comps["botocore"]["lockin"]["score"] == 10
+    stripe_risk = next(
+        r for r in report["summary"]["top_risks"] if r["ref"] == "pkg:pypi/stripe@11.1.0"
+    )
+    assert "reaches you through dj-stripe 2.8.4" in stripe_risk["summary"]
+
+
+def test_verdict_justify(report: dict[str, Any]) -> None:
+    v = report["verdict"]
+    assert v["art41"] == "justify"
+    assert {j["name"] for j in v["justifications_required"]} == set(FAMILIES)
+    boto3 = next(j for j in v["justifications_required"] if j["name"] == "boto3")
+    assert boto3["family"] == "aws-core-sdk"
+    assert "proprietary service sdk" in boto3["why"]
+    assert all(g["passed"] for g in v["gates"])
+
+
+def test_verdict_fail_with_threshold() -> None:
+    report = run(str(EXAMPLE), offline=True, now=NOW, fail_on=("lockin=critical",))
+    v = report["verdict"]
+    assert v["art41"] == "fail"
+    gate = next(g for g in v["gates"] if g["name"] == "lockin>=critical")
+    names = {c["ref"] for c in report["components"] if c["lockin"]["level"] == "critical"}
+    assert set(gate["components"]) == names and "pkg:npm/mapbox-gl@3.7.0" in names
+
+
+def test_vendors_and_sovereignty(report: dict[str, Any]) -> None:
+    vendors = {v["name"]: v for v in report["summary"]["vendors"]}
+    aws = vendors["Amazon Web Services, Inc."]
+    assert (aws["families"], aws["components"], aws["jurisdiction"]) == (["aws-core-sdk"], 2, "US")
+    levels = [v["worst_level"] for v in report["summary"]["vendors"]]
+    rank = ["none", "low", "medium", "high", "critical"]
+    assert [rank.index(x) for x in levels] == sorted((rank.index(x) for x in levels), reverse=True)
+    sov = report["sovereignty"]
+    assert sov["by_jurisdiction"]["US"] >= len(FAMILIES)
+    objectives = [c["objective"] for c in sov["csf"]]
+    assert "SOV-2" in objectives and objectives == sorted(objectives)
+    assert sov["limits"]
