@@ -54,6 +54,7 @@ class Recorded:
     body: bytes
     at: float
     client: str
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def closed_port_url() -> str:
@@ -241,7 +242,9 @@ class ApiServer:
                         headers[key.strip().lower()] = value.strip()
                 length = int(headers.get("content-length") or 0)
                 body = await reader.readexactly(length) if length else b""
-                keep = await self._request(method, target, body, writer, peer[0] if peer else "")
+                keep = await self._request(
+                    method, target, body, writer, peer[0] if peer else "", headers
+                )
                 if not keep or headers.get("connection", "").lower() == "close":
                     return
         except (ConnectionError, asyncio.IncompleteReadError):
@@ -252,11 +255,20 @@ class ApiServer:
                 writer.close()
 
     async def _request(
-        self, method: str, target: str, body: bytes, writer: asyncio.StreamWriter, client: str
+        self,
+        method: str,
+        target: str,
+        body: bytes,
+        writer: asyncio.StreamWriter,
+        client: str,
+        headers: dict[str, str],
     ) -> bool:
         """Answer one request; False when the connection must end."""
         path = unquote(target)
-        self.record(Recorded(method, path, target, body, time.monotonic(), client))
+        rec = Recorded(
+            method, path, target, body, time.monotonic(), client, tuple(sorted(headers.items()))
+        )
+        self.record(rec)
         if self.latency:
             await asyncio.sleep(self.latency)
         fault = self.take_fault(path)

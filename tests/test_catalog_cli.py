@@ -106,3 +106,13 @@ def test_search(capsys):
     assert rc == 0 and "fx-sendgrid" in out
     rc, out, err = run(capsys, "catalog", "search", "zz-no-such-text-zz")
     assert rc == 0 and out == "" and "0 match(es)" in err
+
+
+def test_validate_warns_about_a_purl_claimed_by_two_families(capsys, tmp_path):
+    text = (FIX / "overlay-add.yaml").read_text().split("alternatives:")[0]
+    dup = text.replace("id: fx-added", "id: fx-added-twin")
+    (tmp_path / "a.yaml").write_text(text)
+    (tmp_path / "b.yaml").write_text(dup)
+    rc, out, err = run(capsys, "catalog", "validate", "--no-shipped", str(tmp_path))
+    assert rc == 0 and out == ""
+    assert "warning: purl pypi/example-corp-sdk is listed by several families: fx-added, fx-added-twin" in err

@@ -145,6 +145,12 @@ REAL = [
     ("pkg:cocoapods/FirebaseAnalytics@10.0.0", "google-analytics", "high"),
     # Microsoft, including the real Blogifier SBOM's nuget names
     ("pkg:maven/com.azure/azure-storage-blob@12.25.0", "azure-blob-storage", "high"),
+    # Go module paths compare case-insensitively (github.com/Azure == github.com/azure)
+    (
+        "pkg:golang/github.com/azure/azure-sdk-for-go/sdk/data/azcosmos@v0.3.6",
+        "azure-cosmos-db",
+        "high",
+    ),
     ("pkg:nuget/Microsoft.Data.SqlClient@2.1.4", "mssql-server", "high"),
     ("pkg:nuget/Microsoft.Identity.Client@4.21.1", "microsoft-entra-id", "high"),
     # SaaS across ecosystems

@@ -68,7 +68,7 @@ def test_overlay_adds_entries():
     cat = _fixture_catalog(FIX / "overlay-add.yaml")
     assert "fx-added" in cat.families and "fx-added-alt" in cat.alternatives
     assert cat.families["fx-added"].alternatives[0].alternative == "fx-added-alt"
-    assert cat.resolve_purl("pkg:pypi/stripe@9.0").families[0].entry_id == "fx-added"
+    assert cat.resolve_purl("pkg:pypi/Example_Corp_SDK@9.0").families[0].entry_id == "fx-added"
 
 
 def test_overlay_overrides_whole_entry_and_later_wins():

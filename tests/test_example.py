@@ -45,6 +45,13 @@ ALTERNATIVE_CLIENTS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Empty metadata cache, no policy discovered from the working directory."""
+    monkeypatch.setenv("OSAUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     mp = pytest.MonkeyPatch()
@@ -172,3 +179,23 @@ def test_vendors_and_sovereignty(report: dict[str, Any]) -> None:
     objectives = [c["objective"] for c in sov["csf"]]
     assert "SOV-2" in objectives and objectives == sorted(objectives)
     assert sov["limits"]
+
+
+def test_example_policy() -> None:
+    """examples/osaudit.toml: boto3/botocore under an active exception, nothing denied."""
+    policy = EXAMPLE.parent / "osaudit.toml"
+    report = run(str(EXAMPLE), offline=True, now=NOW, policy=str(policy))
+    v = report["verdict"]
+    assert report["policy"]["project_licence_source"] == "policy"
+    assert v["exceptions"][0]["status"] == "active"
+    assert v["exceptions"][0]["components"] == [
+        "pkg:pypi/boto3@1.35.36",
+        "pkg:pypi/botocore@1.35.36",
+    ]
+    names = {j["name"] for j in v["justifications_required"]}
+    assert names == set(FAMILIES) - {"boto3", "botocore"}
+    assert v["art41"] == "justify"
+    # the exception expires: from 2027-07-01 the audit fails
+    later = run(str(EXAMPLE), offline=True, now="2027-07-01T00:00:00Z", policy=str(policy))
+    assert later["verdict"]["art41"] == "fail"
+    assert later["verdict"]["exceptions"][0]["status"] == "expired"

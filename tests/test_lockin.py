@@ -166,6 +166,25 @@ def test_unverified_jurisdiction_is_unknown() -> None:
     assert codes(res)["LI-JURISDICTION"] == 0 and res.vendor_jurisdiction is None
 
 
+def test_international_community_is_neutral() -> None:
+    res = score_lockin(BOTO3, EXACT, family(vendor=Vendor("Some Project", "INT")), ALTS, direct=True)
+    assert codes(res)["LI-JURISDICTION"] == 0
+    assert "international" in next(r.message for r in res.axis.reasons if r.code == "LI-JURISDICTION")
+
+
+def test_alternatives_rank_eu_then_int_then_others() -> None:
+    fam = family(
+        alternatives=(
+            Replacement("us", "adapter"),
+            Replacement("int", "adapter"),
+            Replacement("eu", "adapter"),
+            Replacement("unk", "adapter"),
+        )
+    )
+    alts = {"us": alt("us", "US"), "int": alt("int", "INT"), "eu": alt("eu", "DE"), "unk": alt("unk", None)}
+    assert [o.alternative.id for o in rank_alternatives(fam, alts)] == ["eu", "int", "us", "unk"]
+
+
 def test_eea_ch_uk_count_as_non_eu() -> None:
     for code in ("NO", "CH", "GB"):
         fam = family(vendor=Vendor("X", code))
@@ -248,3 +267,31 @@ def test_alternatives_maturity_breaks_ties() -> None:
 )
 def test_level_bands(score: int, level: str) -> None:
     assert level_for(score) == level
+
+
+def test_docs_match_the_weights() -> None:
+    """docs/scoring.md states every lock-in rule code and weight the code uses."""
+    from pathlib import Path
+
+    from osaudit.scoring import lockin
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "scoring.md").read_text("utf-8")
+    section = doc[doc.index("## Lock-in") : doc.index("## Sovereignty")]
+    for code in ("LI-KIND", "LI-LOCK", "LI-OPEN-STD", "LI-SWAP", "LI-JURISDICTION",
+                 "LI-TRANSITIVE", "LI-LOW-CONFIDENCE", "LI-NO-MATCH", "LI-NO-IDENTITY"):
+        assert f"`{code}`" in section, code
+    for kind, pts in lockin.KIND_POINTS.items():
+        assert f"`{kind}` **+{pts}**" in section, kind
+    for factor, pts in lockin.LOCK_POINTS.items():
+        assert f"`{factor}`" in section and f"+{pts}" in section, factor
+    assert f"capped at +{lockin.LOCK_CAP}" in section
+    assert f"**−{-lockin.OPEN_STANDARD_POINTS}**" in section
+    assert f"`api-compatible` **−{-lockin.SWAP_POINTS['api-compatible']}**" in section
+    assert f"`adapter` **−{-lockin.SWAP_POINTS['adapter']}**" in section
+    assert f"no alternative in the catalogue **+{lockin.SWAP_POINTS[None]}**" in section
+    assert f"outside the EU **+{lockin.NON_EU_POINTS}**" in section
+    assert f"**−{-lockin.EU_POINTS}**" in section
+    assert f"**−{-lockin.TRANSITIVE_POINTS}**" in section
+    assert f"**{lockin.LOW_CONFIDENCE_CAP}**" in section
+    flat = " ".join(section.split())
+    assert "`0` none · `1–24` low · `25–49` medium · `50–74` high · `75–100` critical" in flat

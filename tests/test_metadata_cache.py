@@ -136,3 +136,23 @@ def test_cache_command_info_and_clear(server, tmp_path, monkeypatch, capsys):
     assert "removed 6 entries" in capsys.readouterr().out
     assert main(["cache", "info"]) == 0
     assert "entries: 0" in capsys.readouterr().out
+
+
+def test_unusable_cache_directory_is_not_fatal(server, tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    result = collect(components("requests"), config(server.url, blocker), now=NOW)
+    assert result.facts["requests"].ok("deps.dev")
+    assert any("cache not usable" in w for w in result.warnings)
+    monkeypatch.setenv("OSAUDIT_CACHE_DIR", str(blocker))
+    assert main(["cache", "info"]) == 2
+    assert "osaudit: error: metadata cache not usable" in capsys.readouterr().err
+
+
+def test_summary_line_and_progress_bar_on_stderr(server, tmp_path, capsys):
+    cfg = config(server.url, tmp_path, quiet=False, progress=True)
+    collect(components("requests", "six"), cfg, now=NOW)
+    err = capsys.readouterr().err
+    assert "osaudit: metadata: 2 packages," in err and "cache hits, 0 failures" in err
+    collect(components("requests"), config(server.url, tmp_path), now=NOW)  # quiet
+    assert capsys.readouterr().err == ""

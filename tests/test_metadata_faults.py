@@ -157,3 +157,47 @@ def test_circuit_breaker_on_unreachable_network(tmp_path):
         assert axis.level == "unknown" and axis.reasons[0].code == "MT-UNREACHABLE"
     assert any("circuit open" in w for w in result.warnings)
     assert elapsed < 30  # sanity bound only; the benchmark measures speed
+
+
+def test_odd_json_shapes_do_not_fail_the_run(server, tmp_path):
+    server.data["depsdev"][VERSION] = ["not", "an", "object"]
+    server.data["depsdev"]["/v3/systems/PYPI/packages/requests"] = {"versions": [7, {"x": 1}]}
+    server.data["ecosystems"]["pkg:pypi/requests"] = [
+        {"maintainers": "many", "critical": "yes", "dependent_packages_count": -3}
+    ]
+    server.data["osv"]["vulns"]["GHSA-9wx4-h78v-vm56"] = {"affected": "everything"}
+    result = collect(components("requests", "six"), config(server.url, tmp_path), now=NOW)
+    facts = result.facts["requests"]
+    assert facts.ok("deps.dev") and facts.ok("ecosyste.ms")
+    assert facts.releases == () and facts.maintainers is None and facts.dependents is None
+    assert facts.vulns is not None and facts.vulns[0].fixed == ()
+    assert score_maintenance(facts, now=NOW).level != "unknown"
+    assert result.facts["six"].ok("deps.dev")
+
+
+def _many(cfg, urls):
+    async def run():
+        async with HttpClient(cfg) as client:
+            return await asyncio.gather(*(client.request("GET", u) for u in urls))
+
+    return asyncio.run(run())
+
+
+def test_per_host_rate_limit_spaces_requests(server, tmp_path):
+    cfg = config(server.url, tmp_path, rate_per_host=20.0)
+    _many(cfg, [server.url + VERSION] * 6)
+    times = sorted(r.at for r in server.requests)
+    assert times[-1] - times[0] >= 5 / 20 * 0.9  # 6 starts, 1/20 s apart
+
+
+def test_concurrency_is_bounded(tmp_path):
+    with ApiServer(latency=0.2) as srv:
+        cfg = config(srv.url, tmp_path, concurrency=2)
+        started = time.monotonic()
+        answers = _many(cfg, [srv.url + VERSION] * 6)
+        elapsed = time.monotonic() - started
+        assert [a.status for a in answers] == [200] * 6
+        assert elapsed >= 3 * 0.2 * 0.9  # 6 requests, 2 at a time, 0.2 s each
+        starts = sorted(r.at for r in srv.requests)
+        # never more than 2 requests within one latency window
+        assert all(b - a >= 0.15 for a, b in zip(starts, starts[2:], strict=False))

@@ -8,6 +8,8 @@ import pytest
 
 from osaudit import model
 from osaudit.metadata.collect import collect
+from osaudit.metadata.config import MetadataConfig
+from osaudit.metadata.scorecard import parse_repo
 from osaudit.scoring.maintenance import facts_to_json, is_fund_or_replace, score_maintenance
 from tests.apiserver import NOW, ApiServer, LoopbackGuard, components, config
 
@@ -112,3 +114,43 @@ def test_end_to_end_scores_and_fund_or_replace(server, tmp_path):
     js = facts_to_json(result.facts["requests"])
     assert list(js) == sorted(js)
     assert js["scorecard"]["source"] == "deps.dev" and js["origins"]["dependents"] == "ecosyste.ms"
+
+
+@pytest.mark.parametrize(
+    ("text", "repo"),
+    [
+        ("github.com/psf/requests", "github.com/psf/requests"),
+        ("https://github.com/psf/requests.git", "github.com/psf/requests"),
+        ("git+https://github.com/stevemao/left-pad.git", "github.com/stevemao/left-pad"),
+        ("git@github.com:owner/repo.git", "github.com/owner/repo"),
+        ("https://www.GitHub.com/Owner/Repo/tree/main/sub", "github.com/Owner/Repo"),
+        ("https://gitlab.com/scope/widget", "gitlab.com/scope/widget"),
+        ("https://gitlab.com/scope/widget/-/tree/main", "gitlab.com/scope/widget"),
+        ("https://gitlab.com/group/sub/project", None),
+        ("https://bitbucket.org/o/r", None),
+        ("https://github.com.evil.example/o/r", None),
+        ("https://evil.example/github.com/o/r", None),
+        ("https://github.com/o/r%2F..%2Fx", None),
+        ("https://github.com/../x", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_repository_shapes(text, repo):
+    assert parse_repo(text) == repo
+
+
+def test_user_agent_and_no_token_sent(server, tmp_path, monkeypatch):
+    token = "ghp_" + "x" * 36
+    monkeypatch.setenv("GITHUB_TOKEN", token)
+    for name in ("DEPSDEV", "ECOSYSTEMS", "OSV", "SCORECARD"):
+        monkeypatch.setenv(f"OSAUDIT_{name}_URL", server.url)
+    cfg = MetadataConfig.from_options(quiet=True, cache_dir=str(tmp_path))
+    assert cfg.github_token == token
+    collect(components("requests", "oldlib"), cfg, now=NOW)
+    assert server.requests
+    for rec in server.requests:
+        headers = dict(rec.headers)
+        assert headers["user-agent"].startswith("osaudit/")
+        assert "authorization" not in headers  # no service needs the token: never sent
+        assert token not in repr(rec)

@@ -34,6 +34,8 @@ def test_sample_is_schema_valid_with_rules_and_results():
     for res in run["results"]:
         by_rule.setdefault(res["ruleId"], []).append(res)
         assert ids[res["ruleIndex"]] == res["ruleId"]
+        # GitHub code scanning needs a start line on every result.
+        assert res["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
     # Sample: 6 lock-ins >= medium, 1 licence high, 3 unknown licences, 3 maintenance >= medium,
     # 6 justifications required.
     counts = {k: len(v) for k, v in by_rule.items()}
@@ -120,3 +122,28 @@ def test_hostile_report_is_valid_sarif():
         text = res["message"]["text"]
         assert "\n" not in text and "\u202e" not in text
         assert len(text) < 3000
+
+
+def test_sbom_line_in_xml_and_tag_value(tmp_path: Path):
+    report = sample_report()
+    xml = tmp_path / "bom.xml"
+    xml.write_text(
+        '<?xml version="1.0"?>\n<bom>\n  <components>\n    <component>\n'
+        "      <name>boto3</name>\n      <purl>pkg:pypi/boto3@1.34.0</purl>\n"
+        "    </component>\n  </components>\n</bom>\n",
+        encoding="utf-8",
+    )
+    log = _sarif(report, sbom_path=str(xml), repo_root=tmp_path)
+    boto = next(r for r in log["runs"][0]["results"]
+                if r["ruleId"] == "osaudit/lockin" and "boto3@" in r["message"]["text"])
+    assert boto["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
+    spdx = tmp_path / "bom.spdx"
+    spdx.write_text(
+        "SPDXVersion: SPDX-2.3\n\nPackageName: left-pad-py\nSPDXID: SPDXRef-lp\n",
+        encoding="utf-8",
+    )
+    log = _sarif(report, sbom_path=str(spdx), repo_root=tmp_path)
+    lp = next(r for r in log["runs"][0]["results"] if r["ruleId"] == "osaudit/maintenance"
+              and r["message"]["text"].startswith("left-pad-py@"))
+    assert lp["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
+    assert lp["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "bom.spdx"

@@ -139,3 +139,54 @@ def test_duplicate_ref_for_different_components_keeps_both(tmp_path: Path):
         ("123", "acme-library"), ("123#2", "acme-library2"),
     ]
     assert [w.code for w in sbom.warnings] == ["duplicate-ref"]
+
+
+def _mutate(value, rng):
+    """Replace random values of a parsed document by values of the wrong type."""
+    wrong = [None, 1, "x", [], {}, [1], {"a": 1}, True]
+    if isinstance(value, dict):
+        for k in list(value):
+            r = rng.random()
+            value[k] = rng.choice(wrong) if r < 0.05 else _mutate(value[k], rng) if r < 0.5 else value[k]
+    elif isinstance(value, list):
+        for i in range(len(value)):
+            r = rng.random()
+            value[i] = rng.choice(wrong) if r < 0.05 else _mutate(value[i], rng) if r < 0.5 else value[i]
+    return value
+
+
+def test_wrong_shapes_never_crash(corpus, tmp_path: Path):
+    """Seeded structural fuzzing of real JSON SBOMs (all three JSON families), plus byte
+    damage of XML and tag-value: only a read or a clear InputError, never another
+    exception and never the last-resort 'unexpected document structure' error."""
+    import json
+    import random
+
+    rng = random.Random(20251123)
+    names = [
+        "cyclonedx/json/CycloneDX_specification__tools_src_test_resources_1.6_valid-bom-1.6.json",
+        "cyclonedx/json/CycloneDX_bom-examples__SBOM_cern-lhc-vdm-editor-e564943_bom.json",
+        "spdx/json/spdx_tools-python__tests_spdx_data_SPDXJSONExample-v2.3.spdx.json",
+        "spdx3/spdx_spdx-examples__software_example9_spdx3.0_appbomination.spdx3.json",
+        "cyclonedx/xml/CycloneDX_specification__tools_src_test_resources_1.6_valid-bom-1.6.xml",
+        "spdx/tv/spdx_tools-python__tests_spdx_data_SPDXTagExample-v2.3.spdx",
+    ]
+    target = tmp_path / "fuzzed"
+    for i in range(240):
+        raw = (corpus / names[i % len(names)]).read_bytes()
+        if raw[:1] == b"{":
+            data = json.dumps(_mutate(json.loads(raw), rng)).encode()
+        else:
+            b = bytearray(raw)
+            for _ in range(rng.randint(1, 10)):
+                at = rng.randrange(len(b))
+                if rng.random() < 0.5:
+                    del b[at]
+                else:
+                    b.insert(at, rng.choice(b"<>&/:\n\"{} \x00\xff"))
+            data = bytes(b)
+        target.write_bytes(data)
+        try:
+            read_sbom(str(target))
+        except InputError as exc:
+            assert "unexpected document structure" not in str(exc)

@@ -15,6 +15,7 @@ Python API::
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from collections.abc import Callable, Sequence
@@ -122,7 +123,23 @@ def audit(path: str, *, options: AuditOptions | None = None) -> dict[str, Any]:
 
 
 def build(path: str, options: AuditOptions) -> AuditResult:
-    """Run the whole pipeline once."""
+    """Run the whole pipeline once.
+
+    The cyclic garbage collector is paused while the pipeline runs: it builds
+    millions of small acyclic objects for a large SBOM, and the collector's
+    passes over them cost about as much as the work itself (measured with
+    benchmarks/bench_audit.py --breakdown); it is re-enabled afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(path, options)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(path: str, options: AuditOptions) -> AuditResult:
     from osaudit.catalog import load_catalog
     from osaudit.sbom import read_sbom
 
@@ -156,7 +173,11 @@ def build(path: str, options: AuditOptions) -> AuditResult:
         res = resolutions.get(comp.ref)
         fam_match = res.families[0] if res is not None and res.families else None
         family = catalog.families.get(fam_match.entry_id) if fam_match else None
-        alt_of = tuple(sorted({m.entry_id for m in res.alternatives})) if res else ()
+        alt_of = (
+            tuple(sorted({m.entry_id for m in res.alternatives}))
+            if res is not None and res.alternatives
+            else ()
+        )
         direct = None if direct_set is None else comp.ref in direct_set
         key = (fam_match, direct, alt_of, bool(comp.purl or comp.cpes))
         cached = lock_cache.get(key)
@@ -174,7 +195,9 @@ def build(path: str, options: AuditOptions) -> AuditResult:
         lock, lock_json = cached
         lic = licence_fn(comp, family)
         mt_axis, mt_facts = maint(comp)
-        intro = tuple(r for r in introduced.get(comp.ref, ()) if r != comp.ref)
+        intro = introduced.get(comp.ref, ()) if introduced else ()
+        if comp.ref in intro:
+            intro = tuple(r for r in intro if r != comp.ref)
         row = _component_json(comp, direct, intro, lock_json, lic, mt_axis, mt_facts)
         rows.append(row)
         findings.append(_findings(comp, lock, row))
@@ -390,11 +413,15 @@ def _find_facts_to_json() -> Callable[[Any], dict[str, Any]]:
     return lambda facts: {}
 
 
+_NOT_COLLECTED = AxisScore(
+    None,
+    "unknown",
+    (Reason("MT-NOT-COLLECTED", "maintenance metadata was not collected in this build", 0),),
+)
+
+
 def _not_collected(comp: Component) -> tuple[AxisScore, dict[str, Any]]:
-    reason = Reason(
-        "MT-NOT-COLLECTED", "maintenance metadata was not collected in this build", 0
-    )
-    return AxisScore(None, "unknown", (reason,)), {}
+    return _NOT_COLLECTED, {}
 
 
 # --------------------------------------------------------------------------- JSON pieces
@@ -556,9 +583,13 @@ def _sbom_json(sbom: Sbom, digest: str | None) -> dict[str, Any]:
     }
 
 
+def _row_name(r: dict[str, Any]) -> str:
+    return f"{r['group']}/{r['name']}" if r["group"] else str(r["name"])
+
+
 def _fund_or_replace(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = [
-        {"ref": r["ref"], "name": r["name"], "reason": r["maintenance"]["_fund"]}
+        {"ref": r["ref"], "name": _row_name(r), "reason": r["maintenance"]["_fund"]}
         for r in rows
         if r["maintenance"].get("_fund")
     ]
@@ -655,7 +686,7 @@ def _top_risks(rows: list[dict[str, Any]], by_ref: dict[str, Component]) -> list
                 continue
             item = {
                 "ref": r["ref"],
-                "name": f"{r['group']}/{r['name']}" if r["group"] else r["name"],
+                "name": _row_name(r),
                 "version": r["version"],
                 "purl": r["purl"],
                 "axis": axis,

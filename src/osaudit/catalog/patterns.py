@@ -15,9 +15,22 @@ from functools import lru_cache
 
 from packageurl import PackageURL
 
-# Ecosystems whose package names compare case-insensitively (purl spec type rules).
+# Ecosystems whose package names compare case-insensitively: the purl spec's type
+# rules, plus golang, whose module paths are case-sensitive in theory but name
+# case-insensitive hosts (github.com/Azure vs github.com/azure) in practice.
 CASE_INSENSITIVE = frozenset(
-    {"pypi", "nuget", "npm", "composer", "github", "bitbucket", "hex", "pub", "huggingface"}
+    {
+        "pypi",
+        "nuget",
+        "npm",
+        "composer",
+        "github",
+        "bitbucket",
+        "hex",
+        "pub",
+        "huggingface",
+        "golang",
+    }
 )
 _PEP503 = re.compile(r"[-_.]+")
 

@@ -41,7 +41,23 @@ def schema() -> dict[str, Any]:
 def validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(schema())
+    return Draft202012Validator(_inline(schema(), schema()["$defs"]))
+
+
+def _inline(node: Any, defs: dict[str, Any]) -> Any:
+    """The schema with local ``#/$defs/`` references replaced by their targets.
+
+    The catalogue schema has no recursive definitions; inlining roughly halves
+    validation time because ``jsonschema`` no longer resolves thousands of refs.
+    """
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
+            return _inline(defs[ref.rsplit("/", 1)[1]], defs)
+        return {k: _inline(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    return node
 
 
 def vocabulary(name: str) -> tuple[str, ...]:

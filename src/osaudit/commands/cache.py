@@ -6,6 +6,7 @@ import json
 
 import click
 
+from osaudit.errors import OsauditError
 from osaudit.metadata.cache import TTL, Cache
 
 
@@ -26,6 +27,8 @@ def info(as_json: bool) -> int:
     kinds = store.info()
     size = store.size()
     store.close()
+    if store.disabled:
+        raise OsauditError(f"metadata cache not usable: {store.disabled}")
     if as_json:
         data = {
             "path": str(store.path),
@@ -65,5 +68,7 @@ def clear() -> int:
     store = Cache()
     removed = store.clear()
     store.close()
+    if store.disabled:
+        raise OsauditError(f"metadata cache not usable: {store.disabled}")
     click.echo(f"removed {removed} entries from {store.path}")
     return 0

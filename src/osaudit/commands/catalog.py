@@ -61,6 +61,8 @@ def validate(paths: tuple[str, ...], no_shipped: bool) -> int:
     merged, violations, files, _digest = check_layers(paths, shipped=not no_shipped)
     for v in violations:
         click.echo(str(v))
+    for line in _ambiguities(merged):
+        click.echo(f"warning: {line}", err=True)
     fams = sum(1 for e in merged.values() if e.kind == "families")
     alts = len(merged) - fams
     if violations:
@@ -68,6 +70,23 @@ def validate(paths: tuple[str, ...], no_shipped: bool) -> int:
         return 1
     click.echo(f"ok: {fams} families, {alts} alternatives in {len(files)} file(s)", err=True)
     return 0
+
+
+def _ambiguities(merged: dict[str, Any]) -> list[str]:
+    """Exact purl patterns listed by more than one family (both would match; not an error)."""
+    from osaudit.catalog.patterns import pattern_key
+
+    owners: dict[str, set[str]] = {}
+    for entry in merged.values():
+        purls = entry.data.get("purls") if entry.kind == "families" and entry.valid else None
+        for pattern in purls or ():
+            if isinstance(pattern, str) and "*" not in pattern:
+                owners.setdefault(pattern_key(pattern), set()).add(entry.id)
+    return [
+        f"purl {key} is listed by several families: {', '.join(sorted(ids))}"
+        for key, ids in sorted(owners.items())
+        if len(ids) > 1
+    ]
 
 
 def _alt_categories(cat: Any, alt_id: str) -> set[str]:

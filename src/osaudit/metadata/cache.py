@@ -85,18 +85,31 @@ class Cache:
         self._db: sqlite3.Connection | None = None
         self._pending: dict[tuple[str, str], tuple[int, bytes, float]] = {}
         self.rebuilt = False  # True when a corrupted file was replaced during this run
+        self.disabled = ""  # why the cache cannot be used at all, when it cannot
 
     # ------------------------------------------------------------------ connection
-    def _connect(self) -> sqlite3.Connection:
-        if self._db is not None:
+    def _connect(self) -> sqlite3.Connection | None:
+        """The connection, or None when the cache cannot be used (then runs go on without)."""
+        if self._db is not None or self.disabled:
             return self._db
-        self.directory.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = self._open()
-        except sqlite3.DatabaseError:
-            self._rebuild()
-            self._db = self._open()
+            self.directory.mkdir(parents=True, exist_ok=True)
+            try:
+                self._db = self._open()
+            except sqlite3.OperationalError:
+                raise  # locked, read-only, no permission: not corruption
+            except sqlite3.DatabaseError:
+                self._rebuild()
+                self._db = self._open()
+        except (OSError, sqlite3.Error) as exc:
+            self.disabled = f"{self.path}: {exc}"
+            return None
         return self._db
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        """Rebuild on corruption; a lock or I/O problem only skips this operation."""
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+            self._rebuild()
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
@@ -134,16 +147,15 @@ class Cache:
         pending = self._pending.get((kind, key))
         if pending is not None:
             return Entry(*pending)
+        db = self._connect()
+        if db is None:
+            return None
         try:
-            row = (
-                self._connect()
-                .execute(
-                    "SELECT status, body, fetched FROM entries WHERE kind=? AND key=?", (kind, key)
-                )
-                .fetchone()
-            )
-        except sqlite3.DatabaseError:
-            self._rebuild()
+            row = db.execute(
+                "SELECT status, body, fetched FROM entries WHERE kind=? AND key=?", (kind, key)
+            ).fetchone()
+        except sqlite3.Error as exc:
+            self._failed(exc)
             return None
         if row is None:
             return None
@@ -177,8 +189,10 @@ class Cache:
             return
         rows = [(k, key, st, body, ts) for (k, key), (st, body, ts) in self._pending.items()]
         self._pending.clear()
+        db = self._connect()
+        if db is None:
+            return
         try:
-            db = self._connect()
             with db:
                 db.execute("BEGIN IMMEDIATE")
                 db.executemany(
@@ -186,33 +200,34 @@ class Cache:
                     "VALUES (?, ?, ?, ?, ?)",
                     rows,
                 )
-        except sqlite3.DatabaseError:
-            self._rebuild()
-        except sqlite3.Error:
-            pass  # read-only or locked for too long: the run goes on without caching
+        except sqlite3.Error as exc:  # locked for too long or read-only: run without caching
+            self._failed(exc)
 
     def delete(self, kind: str, key: str) -> None:
         self._pending.pop((kind, key), None)
-        with contextlib.suppress(sqlite3.Error):
-            self._connect().execute("DELETE FROM entries WHERE kind=? AND key=?", (kind, key))
+        db = self._connect()
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("DELETE FROM entries WHERE kind=? AND key=?", (kind, key))
 
     # ------------------------------------------------------------------ admin
     def info(self) -> list[KindInfo]:
         """Entries per kind with the oldest and newest retrieval time."""
         self.flush()
+        if self.directory.exists() and not self.directory.is_dir():
+            self.disabled = f"{self.directory}: not a directory"
         if not self.path.exists():
             return []
+        db = self._connect()
+        if db is None:
+            return []
         try:
-            rows = (
-                self._connect()
-                .execute(
-                    "SELECT kind, COUNT(*), MIN(fetched), MAX(fetched) FROM entries "
-                    "GROUP BY kind ORDER BY kind"
-                )
-                .fetchall()
-            )
-        except sqlite3.DatabaseError:
-            self._rebuild()
+            rows = db.execute(
+                "SELECT kind, COUNT(*), MIN(fetched), MAX(fetched) FROM entries "
+                "GROUP BY kind ORDER BY kind"
+            ).fetchall()
+        except sqlite3.Error as exc:
+            self._failed(exc)
             return []
         return [
             KindInfo(
@@ -234,14 +249,16 @@ class Cache:
         self._pending.clear()
         if not self.path.exists():
             return 0
+        db = self._connect()
+        if db is None:
+            return 0
         try:
-            db = self._connect()
             n = int(db.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
             db.execute("DELETE FROM entries")
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.execute("VACUUM")
-        except sqlite3.DatabaseError:
-            self._rebuild()
+        except sqlite3.Error as exc:
+            self._failed(exc)
             return 0
         return n
 

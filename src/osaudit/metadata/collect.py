@@ -103,6 +103,10 @@ class _Progress:
             self.task = self.bar.add_task("package metadata", total=total)
             self.bar.start()
 
+    def extend(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, total=self.bar.tasks[0].total + n)
+
     def advance(self, n: int) -> None:
         if self.bar is not None:
             self.bar.advance(self.task, n)
@@ -145,6 +149,7 @@ async def _run(
                         repos[t.key] = repo
                         break
             sc = ScorecardSource(config.scorecard_url, repos)
+            progress.extend(len(repos))
             s = await sc.gather(targets, fetcher)
         finally:
             if client is not None:
@@ -275,6 +280,8 @@ def collect(
         finally:
             if cache is not None:
                 cache.close()
+    if cache is not None and cache.disabled:
+        warnings.append(f"metadata cache not usable, running without it ({cache.disabled})")
     if cache is not None and cache.rebuilt:
         warnings.append(f"metadata cache was unreadable and has been rebuilt: {cache.path}")
     for ref, key in ref_key.items():

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from osaudit import __version__
 from osaudit.errors import ConfigError
 
 DEFAULT_URLS: dict[str, str] = {
@@ -63,7 +64,7 @@ class MetadataConfig:
     osv_batch: int = 1000  # queries per OSV querybatch request (OSV's own limit)
     jitter_seed: int | None = None  # fixed seed makes backoff delays reproducible
     progress: bool | None = None  # None: a bar only when stderr is a terminal
-    user_agent: str = "osaudit (+https://github.com/osaudit/osaudit)"
+    user_agent: str = f"osaudit/{__version__} (SBOM audit; python-httpx)"
     github_token: str | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from osaudit.metadata.fetch import Fetched, Fetcher
+from osaudit.metadata.fetch import Fetched, Fetcher, internal_error
 from osaudit.metadata.interface import Release, Scorecard, SourceData, SourceStatus, Target
 from osaudit.metadata.scorecard import maintained_check, parse_repo
 
@@ -210,7 +210,10 @@ class DepsDevSource:
 
     async def gather(self, targets: Sequence[Target], fetcher: Fetcher) -> dict[str, SourceData]:
         async def run(target: Target) -> tuple[str, SourceData]:
-            data = await self.one(target, fetcher)
+            try:
+                data = await self.one(target, fetcher)
+            except Exception as exc:  # one package's surprise never fails the run
+                data = SourceData(SourceStatus("deps.dev", "error", internal_error(exc)))
             fetcher.advance()
             return target.key, data
 

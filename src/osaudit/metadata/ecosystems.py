@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from osaudit.metadata.fetch import Fetcher
+from osaudit.metadata.fetch import Fetcher, internal_error
 from osaudit.metadata.interface import SourceData, SourceStatus, Target
 from osaudit.metadata.scorecard import parse_repo
 
@@ -102,7 +102,12 @@ class EcosystemsSource:
                 return target.key, SourceData(
                     SourceStatus("ecosyste.ms", got.status, got.reason, got.date)
                 )
-            fields = parse_lookup(got.data)
+            try:
+                fields = parse_lookup(got.data)
+            except Exception as exc:  # one package's surprise never fails the run
+                return target.key, SourceData(
+                    SourceStatus("ecosyste.ms", "error", internal_error(exc), got.date)
+                )
             if fields is None:
                 return target.key, SourceData(
                     SourceStatus(

@@ -32,6 +32,11 @@ class Fetched:
     reason: str = ""
 
 
+def internal_error(exc: BaseException) -> str:
+    """Reason text for an unexpected exception while handling one package."""
+    return f"unexpected {type(exc).__name__} while reading the answer"
+
+
 def _json_type(content_type: str) -> bool:
     ctype = content_type.split(";", 1)[0].strip().lower()
     return ctype == "application/json" or ctype.endswith("+json")

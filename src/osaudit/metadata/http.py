@@ -120,10 +120,10 @@ class HttpClient:
         """The connection pool, created on the first request (a warm cache needs none)."""
         if self._client is not None:
             return self._client
-        # The semaphore bounds requests in flight; the pool may keep ``concurrency``
-        # connections per service host so that hosts do not evict each other's
-        # keep-alive connections (which would mean a new TCP connection per request).
-        pool = self.config.concurrency * 4
+        # The pool matches the semaphore: httpcore scans every pooled connection on each
+        # request, so a larger pool costs more CPU than the occasional reconnect it saves
+        # (measured: 3.3 vs 1.7 ms CPU per request with 64 vs 16 connections).
+        pool = self.config.concurrency
         limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(self.config.timeout),
@@ -185,6 +185,8 @@ class HttpClient:
                     reason = f"connection reset or truncated response ({type(exc).__name__})"
                     kind = "error"
                     self._transport_failure(host)
+                except httpx.HTTPError as exc:  # e.g. a body that cannot be decoded
+                    raise FetchError(f"invalid response ({type(exc).__name__})") from exc
                 else:
                     self._failures[host] = 0
                     self.bytes += len(resp.content)

@@ -161,10 +161,12 @@ class OsvSource:
             vulns: list[Vuln] = []
             for vid in ids_of.get(t.key, []):
                 det = details.get(vid)
-                if det is not None and det.status == "ok":
+                try:
+                    if det is None or det.status != "ok":
+                        raise LookupError(vid)
                     fixed, aliases, summary = fixed_versions(det.data, t)
                     vulns.append(Vuln(vid, aliases, summary, fixed, True))
-                else:
+                except Exception:  # details missing or odd: the fixed versions stay unknown
                     vulns.append(Vuln(vid))
             out[t.key] = SourceData(
                 SourceStatus("osv", "ok", "", got.date), {"vulns": tuple(vulns)}

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from osaudit.metadata.fetch import Fetcher
+from osaudit.metadata.fetch import Fetcher, internal_error
 from osaudit.metadata.interface import Scorecard, SourceData, SourceStatus, Target
 
 _HOSTS = ("github.com", "gitlab.com")
@@ -42,6 +42,9 @@ def parse_repo(text: str | None) -> str | None:
         return None
     if owner in (".", "..") or repo in (".", ".."):
         return None
+    rest = text.strip()[m.end() :].split("?", 1)[0].split("#", 1)[0].strip("/")
+    if host == "gitlab.com" and rest and not rest.startswith("-"):
+        return None  # a nested group (gitlab.com/group/sub/project): not an owner/repo shape
     return f"{host}/{owner}/{repo}"
 
 
@@ -109,8 +112,13 @@ class ScorecardSource:
                 return target.key, SourceData(
                     SourceStatus("scorecard", got.status, reason, got.date)
                 )
-            card = parse_scorecard(got.data, repo, retrieved=got.date)
-            _, archived = maintained_check(_checks(got.data))
+            try:
+                card = parse_scorecard(got.data, repo, retrieved=got.date)
+                _, archived = maintained_check(_checks(got.data))
+            except Exception as exc:  # one package's surprise never fails the run
+                return target.key, SourceData(
+                    SourceStatus("scorecard", "error", internal_error(exc), got.date)
+                )
             fields: dict[str, object] = {"scorecard": card}
             if archived:
                 fields["archived"] = True

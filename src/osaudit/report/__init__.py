@@ -61,6 +61,16 @@ EXTENSIONS: dict[str, str] = {
 }
 
 
+def display_name(component: dict[str, Any]) -> str:
+    """``group/name`` (``group:name`` for Maven) or the bare name; unescaped."""
+    name = str(component.get("name") or component.get("ref") or "?")
+    group = component.get("group")
+    if not group:
+        return name
+    sep = ":" if component.get("ecosystem") == "maven" else "/"
+    return f"{group}{sep}{name}"
+
+
 def formatter(fmt: str) -> Formatter:
     """The render function for ``fmt``; ConfigError naming the known formats otherwise."""
     target = FORMATS.get(fmt)

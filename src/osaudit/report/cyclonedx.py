@@ -40,6 +40,9 @@ from osaudit.report import RenderContext
 
 NS = "osaudit:"
 _HASHES = HashTypeFactory()
+_HEX_DIGEST = re.compile(
+    r"[a-fA-F0-9]{32}|[a-fA-F0-9]{40}|[a-fA-F0-9]{64}|[a-fA-F0-9]{96}|[a-fA-F0-9]{128}"
+)
 
 # RFC 3987 IRI-reference (the schema's "iri-reference" format) as a regex: URLs that
 # fail it are dropped from externalReferences so the output stays schema-valid.
@@ -135,6 +138,8 @@ def _licences(report_licence: dict[str, Any], raw: Iterable[str]) -> list[Licens
 def _hashes(pairs: Iterable[tuple[str, str]]) -> list[HashType]:
     out = []
     for alg, value in pairs:
+        if not _HEX_DIGEST.fullmatch(value or ""):
+            continue  # the schema's hash-content pattern: 32/40/64/96/128 hex digits
         try:
             out.append(_HASHES.from_composite_str(f"{alg.lower().replace('-', '')}:{value}"))
         except Exception:  # noqa: BLE001,S112 - unknown algorithms are dropped

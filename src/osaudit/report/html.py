@@ -13,7 +13,7 @@ import base64
 import hashlib
 from typing import Any
 
-from osaudit.report import RenderContext
+from osaudit.report import RenderContext, display_name
 from osaudit.report.escape import html_text as h
 from osaudit.report.escape import safe_url
 
@@ -78,6 +78,7 @@ th[aria-sort=ascending] button::after{content:" \\2191"}
 th[aria-sort=descending] button::after{content:" \\2193"}
 a{color:var(--accent)}
 ul.alts{margin:0;padding-left:16px}
+#components td:last-child{min-width:260px}
 details summary{cursor:pointer;font-weight:600}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:10px}
 .scroll{overflow-x:auto}
@@ -293,7 +294,7 @@ def _justifications(report: dict[str, Any]) -> str:
         comp = by_ref.get(j.get("ref")) or {}
         alts = (comp.get("lockin") or {}).get("alternatives") or j.get("alternatives") or []
         rows.append(
-            f'<tr><td>{h(j.get("name"), 120)}<div class="sub">{h(j.get("purl"), 200)}</div></td>'
+            f'<tr><td>{h(display_name(comp or j), 120)}<div class="sub">{h(j.get("purl"), 200)}</div></td>'
             f"<td>{h(j.get('why'), 300)}</td><td>{_alts(alts)}</td></tr>"
         )
     return (
@@ -363,12 +364,13 @@ def _component_table(report: dict[str, Any]) -> str:
         finding = any(
             (ax.get("level") in ("medium", "high", "critical")) for ax in (lockin, licence, maint)
         )
-        lic = licence.get("expression") or ", ".join(map(str, licence.get("raw") or [])) or "-"
+        lic = licence.get("expression") or ", ".join(map(str, licence.get("raw") or []))
+        lic = lic or "none given"
         direct = {True: "yes", False: "no"}.get(c.get("direct"), "?")
         version = f' <span class="sub">{h(c.get("version"), 60)}</span>' if c.get("version") else ""
         rows.append(
             f'<tr data-index="{i}" data-finding="{1 if finding else 0}">'
-            f"<td>{h(c.get('name'), 120)}{version}"
+            f"<td>{h(display_name(c), 120)}{version}"
             f'<div class="sub">{h(c.get("purl") or c.get("ref"), 200)}</div></td>'
             f"<td>{h(c.get('ecosystem') or '-', 30)}</td><td>{direct}</td>"
             f'<td data-sort="{_sort_key(lockin)}">{_badge(lockin.get("level"), lockin.get("score"))}'

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from osaudit.report import MARKDOWN_LIMIT_SUMMARY, RenderContext
+from osaudit.report import MARKDOWN_LIMIT_SUMMARY, RenderContext, display_name
 from osaudit.report.escape import md
 
 LEVELS = ("none", "low", "medium", "high", "critical", "unknown")
@@ -45,7 +45,8 @@ def _cell(value: object, limit: int = 200) -> str:
 
 def _comp_label(c: dict[str, Any]) -> str:
     version = c.get("version")
-    return _cell(f"{c.get('name')}@{version}" if version else c.get("name"), 120)
+    name = display_name(c)
+    return _cell(f"{name}@{version}" if version else name, 120)
 
 
 def _alts(alternatives: list[dict[str, Any]], limit: int = 4) -> str:
@@ -150,7 +151,7 @@ def _sections(report: dict[str, Any], note: str) -> list[_Section]:
             comp = by_ref.get(r.get("ref")) or {}
             alts = (comp.get("lockin") or {}).get("alternatives") or []
             rows.append(
-                f"| {_comp_label(r)} | {_cell(r.get('axis'), 12)} | {_cell(r.get('level'), 10)} | "
+                f"| {_comp_label(comp or r)} | {_cell(r.get('axis'), 12)} | {_cell(r.get('level'), 10)} | "
                 f"{_cell(r.get('score'), 5)} | {_cell(r.get('summary'), 200)} | {_alts(alts)} |"
             )
         sections.append(
@@ -173,7 +174,8 @@ def _sections(report: dict[str, Any], note: str) -> list[_Section]:
             _Section(
                 ["## Justifications required", ""],
                 [
-                    f"- **{_cell(j.get('name'), 120)}** ({_cell(j.get('purl'), 160)}): "
+                    f"- **{_cell(display_name(by_ref.get(j.get('ref')) or j), 120)}** "
+                    f"({_cell(j.get('purl'), 160)}): "
                     f"{_cell(j.get('why'), 200)}. Alternatives: {_alts(j.get('alternatives') or [])}"
                     for j in justs
                 ],

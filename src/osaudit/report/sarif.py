@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote
 
 from osaudit import __version__
-from osaudit.report import RenderContext
+from osaudit.report import RenderContext, display_name
 from osaudit.report.escape import plain
 from osaudit.report.locate import ManifestIndex, build_index
 
@@ -148,31 +148,45 @@ def _relative_uri(sbom_path: str, repo_root: Path | None) -> tuple[str, bool]:
 
 
 class _SbomLines:
-    """Line numbers of components in a JSON SBOM's text (first occurrence)."""
+    """Line numbers of components in an SBOM's text (first occurrence of purl/ref/name).
+
+    JSON SBOMs are searched for the value as a JSON string literal; XML and SPDX
+    tag-value SBOMs for the raw (and XML-escaped) text.
+    """
 
     def __init__(self, path: Path | None) -> None:
         self.text = ""
+        self.json = False
         if path is not None and path.is_file() and path.stat().st_size < 256 * 1024 * 1024:
             try:
-                raw = path.read_text(encoding="utf-8", errors="replace")
+                self.text = path.read_text(encoding="utf-8", errors="replace")
             except OSError:
-                raw = ""
-            if raw.lstrip().startswith(("{", "[")):
-                self.text = raw
+                self.text = ""
+            self.json = self.text.lstrip().startswith(("{", "["))
         self._starts: list[int] = [0]
         for m in re.finditer("\n", self.text):
             self._starts.append(m.end())
 
-    def line_of(self, *needles: str | None) -> int | None:
-        for needle in needles:
-            if not needle:
+    def _needles(self, value: str) -> list[str]:
+        if self.json:
+            quoted = json.dumps(value)
+            return [quoted, quoted.replace("/", "\\/")]
+        escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        needles = [f">{escaped}<", f'"{escaped}"', f" {value}\n"]
+        if value.startswith("pkg:"):  # a purl is distinctive enough on its own
+            needles.append(value)
+        return needles
+
+    def line_of(self, *values: str | None) -> int | None:
+        if not self.text:
+            return None
+        for value in values:
+            if not value:
                 continue
-            quoted = json.dumps(needle)  # as a JSON string literal
-            pos = self.text.find(quoted)
-            if pos < 0:
-                pos = self.text.find(quoted.replace("/", "\\/"))
-            if pos >= 0:
-                return bisect.bisect_right(self._starts, pos)
+            for needle in self._needles(value):
+                pos = self.text.find(needle)
+                if pos >= 0:
+                    return bisect.bisect_right(self._starts, pos)
         return None
 
 
@@ -190,8 +204,9 @@ def _physical(uri: str, relative: bool, line: int | None) -> dict[str, Any]:
     loc: dict[str, Any] = {"artifactLocation": {"uri": uri}}
     if relative:
         loc["artifactLocation"]["uriBaseId"] = "%SRCROOT%"
-    if line is not None:
-        loc["region"] = {"startLine": line}
+    # GitHub code scanning needs region.startLine on every result (sarif-sdk rule GH1003):
+    # when the place is unknown, the file's first line stands for the whole file.
+    loc["region"] = {"startLine": line if line is not None else 1}
     return {"physicalLocation": loc}
 
 
@@ -212,7 +227,7 @@ def _fingerprint(rule_id: str, component: dict[str, Any], extra: str = "") -> st
 
 
 def _label(component: dict[str, Any]) -> str:
-    name = component.get("name") or component.get("ref") or "?"
+    name = display_name(component)
     version = component.get("version")
     full = f"{name}@{version}" if version else str(name)
     return plain(full, 160)
@@ -346,7 +361,7 @@ def build(report: dict[str, Any], ctx: RenderContext) -> dict[str, Any]:
                 "ruleIndex": _RULE_INDEX["osaudit/art41"],
                 "level": "error",
                 "message": {"text": f"Art. 41 open-source-first verdict: fail. {reasons}".strip()},
-                "locations": [_physical(uri, relative, 1 if sbom_lines.text else None)],
+                "locations": [_physical(uri, relative, 1)],
                 "partialFingerprints": {
                     "osauditFinding/v1": _fingerprint("osaudit/art41", {"name": sbom_path}, "fail")
                 },

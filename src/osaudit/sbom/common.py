@@ -36,6 +36,11 @@ def text(value: Any) -> str | None:
     return s or None
 
 
+def as_list(value: Any) -> list[Any]:
+    """``value`` when it is a JSON array, else [] (wrong shapes are skipped, not fatal)."""
+    return value if isinstance(value, list) else []
+
+
 def licence(raw: str, given_as: str) -> Licence:
     """A Licence keeping ``raw``; the expression is derived except for licence texts."""
     expression = None if given_as == "text" else derive_expression(raw)

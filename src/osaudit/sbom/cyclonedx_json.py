@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from osaudit.model import Document, Licence, Sbom
-from osaudit.sbom.common import Builder, external_ref, licence, text
+from osaudit.sbom.common import Builder, as_list, external_ref, licence, text
 
 KNOWN_VERSIONS = frozenset({"1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"})
 HASH_ALGS = frozenset(
@@ -127,7 +127,7 @@ def read(path: str, doc: dict[str, Any], b: Builder) -> Sbom:
                 continue
             src = str(dep["ref"])
             b.edges.setdefault(src, [])
-            for dst in dep.get("dependsOn") or ():
+            for dst in as_list(dep.get("dependsOn")):
                 if text(dst):
                     b.edge(src, str(dst))
     document = Document(
@@ -158,7 +158,7 @@ def tools(value: Any) -> tuple[str, ...]:
     if isinstance(value, list):
         items = value
     elif isinstance(value, dict):
-        items = list(value.get("components") or []) + list(value.get("services") or [])
+        items = list(as_list(value.get("components"))) + list(as_list(value.get("services")))
     out = []
     for t in items:
         if isinstance(t, dict):
@@ -190,13 +190,13 @@ def component(b: Builder, c: dict[str, Any], here: str, parent: str | None) -> d
         b.warn("component-no-type", "component without type", here)
     declared, concluded = split_licences(b, c.get("licenses"), f"{here}.licenses")
     hashes = []
-    for h in c.get("hashes") or ():
+    for h in as_list(c.get("hashes")):
         if isinstance(h, dict) and text(h.get("alg")) and text(h.get("content")):
             if h["alg"] not in HASH_ALGS:
                 b.warn("hash-alg-unknown", f"unknown hash algorithm {h['alg']!r}", here)
             hashes.append((str(h["alg"]), str(h["content"])))
     refs = []
-    for r in c.get("externalReferences") or ():
+    for r in as_list(c.get("externalReferences")):
         if isinstance(r, dict):
             er = external_ref(text(r.get("type")), text(r.get("url")))
             if er:

@@ -78,6 +78,11 @@ def _read(path: str, raw: bytes) -> Sbom:
             sbom = spdx2_tagvalue.read(path, data, b)
     except RecursionError:
         raise InputError(f"{path}: nesting too deep to read") from None
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        # Last resort for shapes no reader rule anticipated: still one clear line.
+        raise InputError(
+            f"{path}: unexpected document structure ({type(exc).__name__}: {exc})"
+        ) from None
     return sbom
 
 

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from osaudit.model import Document, ExternalRef, Licence, Sbom
-from osaudit.sbom.common import Builder, licence, text
+from osaudit.sbom.common import Builder, as_list, licence, text
 
 KNOWN_VERSIONS = frozenset({"SPDX-2.0", "SPDX-2.1", "SPDX-2.2", "SPDX-2.3"})
 SPDXID = re.compile(r"^SPDXRef-[A-Za-z0-9.\-]+$")
@@ -57,14 +57,13 @@ def read(path: str, doc: dict[str, Any], b: Builder, encoding: str = "json") -> 
     )
     tools = tuple(
         str(c).split(":", 1)[1].strip()
-        for c in info.get("creators") or ()
+        for c in as_list(info.get("creators"))
         if isinstance(c, str) and c.startswith("Tool:")
     )
     doc_id = text(doc.get("SPDXID")) or "SPDXRef-DOCUMENT"
-    packages = doc.get("packages") or []
-    if not isinstance(packages, list):
+    if doc.get("packages") is not None and not isinstance(doc.get("packages"), list):
         b.warn("packages-shape", "packages is not an array", "$.packages")
-        packages = []
+    packages = as_list(doc.get("packages"))
     for i, p in enumerate(packages):
         here = p.get("_loc") or f"$.packages[{i}]" if isinstance(p, dict) else f"$.packages[{i}]"
         if not isinstance(p, dict):
@@ -73,13 +72,13 @@ def read(path: str, doc: dict[str, Any], b: Builder, encoding: str = "json") -> 
         _package(b, p, here)
     b.ignored_refs.add(doc_id)
     for key in ("files", "snippets"):
-        for f in doc.get(key) or ():
+        for f in as_list(doc.get(key)):
             if isinstance(f, dict) and text(f.get("SPDXID")):
                 b.ignored_refs.add(str(f["SPDXID"]))
-    for f in doc.get("_other_ids") or ():
+    for f in as_list(doc.get("_other_ids")):
         b.ignored_refs.add(f)
-    described: list[str] = [str(x) for x in doc.get("documentDescribes") or () if text(x)]
-    for i, rel in enumerate(doc.get("relationships") or ()):
+    described: list[str] = [str(x) for x in as_list(doc.get("documentDescribes")) if text(x)]
+    for i, rel in enumerate(as_list(doc.get("relationships"))):
         if not isinstance(rel, dict):
             continue
         src, kind_raw = text(rel.get("spdxElementId")), text(rel.get("relationshipType"))
@@ -127,7 +126,7 @@ def _package(b: Builder, p: dict[str, Any], here: str) -> None:
     purls: list[str] = []
     cpes: list[str] = []
     refs: list[ExternalRef] = []
-    for r in p.get("externalRefs") or ():
+    for r in as_list(p.get("externalRefs")):
         if not isinstance(r, dict):
             continue
         rtype, loc = str(r.get("referenceType") or ""), text(r.get("referenceLocator"))
@@ -147,7 +146,7 @@ def _package(b: Builder, p: dict[str, Any], here: str) -> None:
             refs.append(ExternalRef(type=kind, url=url))
     hashes = tuple(
         (str(c["algorithm"]), str(c["checksumValue"]))
-        for c in p.get("checksums") or ()
+        for c in as_list(p.get("checksums"))
         if isinstance(c, dict) and c.get("algorithm") and c.get("checksumValue")
     )
     b.add(

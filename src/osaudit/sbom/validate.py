@@ -18,6 +18,7 @@ from typing import Any
 
 from osaudit.model import Warning
 from osaudit.sbom import cyclonedx_xml
+from osaudit.sbom.common import as_list
 from osaudit.sbom.load import DEFAULT_MAX_BYTES, read_bytes
 from osaudit.sbom.sniff import decode, sniff
 
@@ -135,14 +136,14 @@ def _spdx3(doc: dict[str, Any]) -> list[Warning]:
             for key in ("specVersion", "created"):
                 if not e.get(key):
                     out.append(Warning("schema", f"CreationInfo without {key}", loc))
-        for imp in e.get("import") or ():
+        for imp in as_list(e.get("import")):
             if isinstance(imp, dict) and imp.get("externalSpdxId"):
                 imported.add(str(imp["externalSpdxId"]))
     if infos == 0:
         out.append(Warning("schema", "no CreationInfo in the graph", "$.@graph"))
     for i, e in enumerate(graph):
         if isinstance(e, dict) and "Relationship" in str(e.get("type")):
-            ends = [e.get("from"), *(e.get("to") or [])]
+            ends = [e.get("from"), *as_list(e.get("to"))]
             for end in ends:
                 if isinstance(end, str) and end not in ids and end not in imported:
                     out.append(Warning("schema", f"relationship end {end!r} not in the graph",

@@ -88,6 +88,7 @@ LEVEL_RANK: dict[str, int] = {
 }
 
 _SWAP_RANK = {"api-compatible": 0, "adapter": 1, "rewrite": 2}
+_JURIS_RANK = {"eu": 0, "neutral": 1, "non-eu": 2, "unknown": 3}
 _MATURITY_RANK = {"stable": 0, "beta": 1, "development": 2, "concept": 3, "obsolete": 4}
 
 
@@ -104,11 +105,26 @@ def level_for(score: int) -> Level:
     return "critical"
 
 
-def is_eu(jurisdiction: str | None) -> bool | None:
-    """True for an EU member state or "EU", False for any other code, None when unknown."""
+#: Stateless international communities: neither EU nor non-EU control.
+NEUTRAL_JURISDICTIONS: frozenset[str] = frozenset({"INT"})
+
+
+def classify(jurisdiction: str | None) -> str:
+    """``eu`` (27 member states or ``EU``), ``neutral`` (``INT``), ``non-eu`` or ``unknown``."""
     if not jurisdiction:
-        return None
-    return jurisdiction.upper() in EU_JURISDICTIONS
+        return "unknown"
+    code = jurisdiction.upper()
+    if code in EU_JURISDICTIONS:
+        return "eu"
+    if code in NEUTRAL_JURISDICTIONS:
+        return "neutral"
+    return "non-eu"
+
+
+def is_eu(jurisdiction: str | None) -> bool | None:
+    """True for an EU member state or "EU", False for another state, None otherwise."""
+    kind = classify(jurisdiction)
+    return None if kind in ("unknown", "neutral") else kind == "eu"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +156,9 @@ def rank_alternatives(
 ) -> tuple[AlternativeOption, ...]:
     """The family's alternatives, best first.
 
-    Order: swap type (api-compatible, adapter, rewrite), EU steward before
-    others before unknown, maturity (stable first), then id. Replacements whose
+    Order: swap type (api-compatible, adapter, rewrite); steward in the EU,
+    then international (INT), then elsewhere, then unknown; maturity (stable
+    first); then id. Replacements whose
     alternative is missing from the catalogue are skipped.
     """
     unverified = unverified or _none_unverified
@@ -156,8 +173,7 @@ def rank_alternatives(
         options.append(AlternativeOption(alt, repl.swap, repl.note, juris))
 
     def key(opt: AlternativeOption) -> tuple[int, int, int, str]:
-        eu = is_eu(opt.jurisdiction)
-        eu_rank = 0 if eu else (2 if eu is None else 1)
+        eu_rank = _JURIS_RANK[classify(opt.jurisdiction)]
         return (
             _SWAP_RANK.get(opt.swap, 3),
             eu_rank,
@@ -277,7 +293,17 @@ def _score_family(
 
     juris = controlling_jurisdiction(family, unverified)
     eu = is_eu(juris)
-    if eu is None:
+    if juris and eu is None:
+        reasons.append(
+            Reason(
+                "LI-JURISDICTION",
+                f"vendor {family.vendor.name}: international community ({juris}) (0)",
+                0,
+                src,
+                date,
+            )
+        )
+    elif eu is None:
         reasons.append(
             Reason(
                 "LI-JURISDICTION",

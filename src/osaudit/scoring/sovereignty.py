@@ -18,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from osaudit.scoring.lockin import EU_JURISDICTIONS
+__all__ = ["CSF_TITLES", "LIMITS", "NEUTRAL_JURISDICTIONS", "Control", "assess", "classify"]
+
+from osaudit.scoring.lockin import NEUTRAL_JURISDICTIONS, classify
 
 #: CSF objectives (European Commission, Cloud Sovereignty Framework v1.2.1, 2025).
 CSF_TITLES: dict[str, str] = {
@@ -31,9 +33,6 @@ CSF_TITLES: dict[str, str] = {
     "SOV-7": "Security & compliance",
     "SOV-8": "Environmental sustainability",
 }
-
-#: Jurisdictions neither EU nor non-EU for the share (stateless communities).
-NEUTRAL_JURISDICTIONS: frozenset[str] = frozenset({"INT"})
 
 LIMITS: tuple[str, ...] = (
     "osaudit reads the software bill of materials only: it cannot see where the application "
@@ -61,18 +60,6 @@ class Control:
     ref: str
     jurisdiction: str | None
     csf: tuple[str, ...] = ()
-
-
-def classify(jurisdiction: str | None) -> str:
-    """``eu``, ``non-eu``, ``neutral`` (INT) or ``unknown``."""
-    if not jurisdiction:
-        return "unknown"
-    code = jurisdiction.upper()
-    if code in EU_JURISDICTIONS:
-        return "eu"
-    if code in NEUTRAL_JURISDICTIONS:
-        return "neutral"
-    return "non-eu"
 
 
 def assess(controls: Iterable[Control]) -> dict[str, object]:

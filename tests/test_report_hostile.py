@@ -1,0 +1,123 @@
+"""The hostile SBOM through the real pipeline: no live markup in any output format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+
+import pytest
+
+from osaudit.report import FORMATS, RenderContext, render
+from osaudit.report.html import SCRIPT
+from tests.test_report_support import FIXTURES, cdx_validate, hostile_report, sarif_validator
+
+HOSTILE_SBOM = FIXTURES / "hostile.cdx.json"
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture(scope="module")
+def pipeline_outputs() -> dict[str, bytes]:
+    from osaudit.audit import AuditOptions, build
+
+    result = build(str(HOSTILE_SBOM), AuditOptions(
+        offline=True, now=datetime(2026, 11, 23, tzinfo=UTC), collect_metadata=False))
+    ctx = RenderContext(sbom=result.sbom, sbom_path="tests/fixtures/hostile.cdx.json",
+                        full_report_hint="report.json")
+    outs = {fmt: render(fmt, result.report, ctx) for fmt in FORMATS}
+    outs["report"] = json.dumps(result.report).encode()
+    return outs
+
+
+@pytest.fixture(scope="module")
+def dict_outputs() -> dict[str, bytes]:
+    report = hostile_report()
+    return {fmt: render(fmt, report, RenderContext()) for fmt in FORMATS}
+
+
+def test_pipeline_kept_the_hostile_strings(pipeline_outputs):
+    report = pipeline_outputs["report"].decode()
+    assert "<script>alert(1)</script>" in report and "\\u202e" in report.lower()
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.script_text: list[str] = []
+        self._script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._script = False
+
+    def handle_data(self, data):
+        if self._script:
+            self.script_text.append(data)
+
+
+def _check_html(data: bytes) -> None:
+    parser = _Tags()
+    parser.feed(data.decode("utf-8"))
+    scripts = [a for t, a in parser.tags if t == "script"]
+    assert len(scripts) == 1 and "".join(parser.script_text) == SCRIPT
+    for tag, attrs in parser.tags:
+        assert tag not in ("img", "iframe", "object", "embed", "link", "base", "form")
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name)
+            if name in ("href", "src", "xlink:href", "action"):
+                assert value and re.match(r"https?://", value), (tag, name, value)
+    assert "\u202e" not in data.decode("utf-8")
+
+
+def _check_markdown(data: bytes) -> None:
+    text = data.decode("utf-8")
+    assert "<script" not in text.lower() and "<img" not in text.lower()
+    assert "](javascript:" not in text.lower()
+    assert re.search(r"(?<!\\)\]\(", text) is None  # no live link at all
+    assert "\u202e" not in text
+    assert set(re.findall(r"</?([a-zA-Z][a-zA-Z0-9]*)", text)) <= {"details", "summary"}
+
+
+def _check_csv(data: bytes) -> None:
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert len(rows) > 1 and len({len(r) for r in rows}) == 1
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(FORMULA), cell[:50]
+
+
+def _check_sarif(data: bytes) -> None:
+    log = json.loads(data)
+    assert not list(sarif_validator().iter_errors(log))
+
+
+def _check_cyclonedx(data: bytes) -> None:
+    assert cdx_validate(data.decode("utf-8")) is None
+
+
+CHECKS = {"html": _check_html, "markdown": _check_markdown, "csv": _check_csv,
+          "sarif": _check_sarif, "cyclonedx": _check_cyclonedx}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_pipeline_output_is_inert(fmt, pipeline_outputs):
+    CHECKS[fmt](pipeline_outputs[fmt])
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_hostile_report_dict_output_is_inert(fmt, dict_outputs):
+    CHECKS[fmt](dict_outputs[fmt])
+
+
+def test_long_names_are_capped(pipeline_outputs):
+    md = pipeline_outputs["markdown"].decode()
+    assert "A" * 300 not in md
+    html = pipeline_outputs["html"].decode()
+    assert "A" * 300 not in html
