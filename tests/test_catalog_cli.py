@@ -115,4 +115,7 @@ def test_validate_warns_about_a_purl_claimed_by_two_families(capsys, tmp_path):
     (tmp_path / "b.yaml").write_text(dup)
     rc, out, err = run(capsys, "catalog", "validate", "--no-shipped", str(tmp_path))
     assert rc == 0 and out == ""
-    assert "warning: purl pypi/example-corp-sdk is listed by several families: fx-added, fx-added-twin" in err
+    assert (
+        "warning: purl pypi/example-corp-sdk is listed by several families: fx-added, fx-added-twin"
+        in err
+    )

@@ -6,7 +6,9 @@ Bridge uses Sentry's Go SDK (getsentry/sentry-go) and the NATS client
 Microsoft.EntityFrameworkCore.SqlServer (SQL Server) and Microsoft.Identity.Client
 (MSAL, Entra ID); the Airflow image carries botocore + aiobotocore (AWS) and
 sentry-sdk; Keycloak's own 59 org.keycloak modules are clients of the Keycloak
-alternative.
+alternative; the guac "big-mongo" image holds MongoDB's own packages (the Go
+driver, mongo-tools, mongosh and seven mongodb-org* debs; its
+mongodb-database-tools deb is not catalogued).
 """
 
 from __future__ import annotations
@@ -79,6 +81,10 @@ HAND_CHECKED = {
     ),
     "cyclonedx/json/CycloneDX_bom-examples__SBOM_protonmail-webclient-v4-0912dff_bom.json": (
         {"sentry": 1},
+        {},
+    ),
+    "cyclonedx/json/guacsec_guac__internal_testing_testdata_exampledata_big-mongo-cyclonedx.json": (
+        {"mongodb": 10},
         {},
     ),
     "large/interlynk-io_sbomqs__samples_blogifier-dotnet-SBOM.json": (

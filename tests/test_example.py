@@ -199,3 +199,24 @@ def test_example_policy() -> None:
     later = run(str(EXAMPLE), offline=True, now="2027-07-01T00:00:00Z", policy=str(policy))
     assert later["verdict"]["art41"] == "fail"
     assert later["verdict"]["exceptions"][0]["status"] == "expired"
+
+
+@pytest.mark.parametrize(
+    ("name", "score", "level"),
+    [
+        # the worked examples of docs/scoring.md, section "Lock-in"
+        ("boto3", 85, "critical"),
+        ("botocore", 75, "critical"),
+        ("mapbox-gl", 77, "critical"),
+        ("sentry-sdk", 55, "high"),
+        ("@sentry/core", 45, "medium"),
+        ("twilio", 71, "high"),
+        ("openai", 70, "high"),
+        ("django", 0, "none"),
+    ],
+)
+def test_documented_worked_examples(
+    report: dict[str, Any], name: str, score: int, level: str
+) -> None:
+    lock = by_name(report)[name]["lockin"]
+    assert (lock["score"], lock["level"]) == (score, level)
