@@ -210,6 +210,21 @@ class Cache:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("DELETE FROM entries WHERE kind=? AND key=?", (kind, key))
 
+    def is_empty(self) -> bool:
+        """True when nothing is cached (no database file, or no entry in it)."""
+        if self._pending:
+            return False
+        if not self.path.exists():
+            return True
+        db = self._connect()
+        if db is None:
+            return True
+        try:
+            return db.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return True
+
     # ------------------------------------------------------------------ admin
     def info(self) -> list[KindInfo]:
         """Entries per kind with the oldest and newest retrieval time."""

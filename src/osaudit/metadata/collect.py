@@ -9,6 +9,7 @@ own facts partial or unknown.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sys
 import threading
 import time
@@ -226,6 +227,34 @@ def _run_sync(coro: Any) -> Any:
     return box["value"]
 
 
+def _shape(target: Target) -> tuple[str, bool, bool]:
+    return target.type, target.version is not None, target.namespace is not None
+
+
+def _offline_without_cache(
+    ordered: list[Target], config: MetadataConfig, warnings: list[str]
+) -> tuple[dict[str, PackageFacts], dict[str, int]]:
+    """Offline with nothing cached: every package of one shape gets the same statuses.
+
+    What the sources say then depends only on the ecosystem and on whether the purl
+    has a version and a namespace, so one representative per shape goes through
+    the full path and the others copy its statuses (a test checks both agree).
+    """
+    representatives: dict[tuple[str, bool, bool], Target] = {}
+    for target in ordered:
+        representatives.setdefault(_shape(target), target)
+    reps = sorted(representatives.values(), key=lambda t: t.key)
+    rep_facts, counters = _run_sync(_run(reps, config, None, None, warnings))
+    out = {
+        t.key: dataclasses.replace(
+            rep_facts[representatives[_shape(t)].key],
+            purl=t.key, ecosystem=t.type, name=t.name, version=t.version,
+        )
+        for t in ordered
+    }
+    return out, counters
+
+
 def collect(
     components: Sequence[model.Component],
     config: MetadataConfig,
@@ -276,7 +305,10 @@ def collect(
     if targets:
         ordered = [targets[k] for k in sorted(targets)]
         try:
-            by_key, counters = _run_sync(_run(ordered, config, cache, transport, warnings))
+            if config.offline and (cache is None or cache.is_empty()):
+                by_key, counters = _offline_without_cache(ordered, config, warnings)
+            else:
+                by_key, counters = _run_sync(_run(ordered, config, cache, transport, warnings))
         finally:
             if cache is not None:
                 cache.close()
