@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import unquote
 
 from packageurl import PackageURL
 
@@ -129,6 +130,29 @@ def _slow(text: str) -> tuple[str | None, str | None, list[Warning]]:
 def purl_without_qualifiers(purl: str) -> str:
     """``pkg:type/ns/name@version`` without qualifiers and subpath (for grouping)."""
     return purl.split("?", 1)[0].split("#", 1)[0]
+
+
+@lru_cache(maxsize=131072)
+def split_canonical(purl: str) -> tuple[str, str | None, str, str | None] | None:
+    """``(type, namespace, name, version)`` of a canonical purl (``normalise_purl`` output).
+
+    A canonical purl percent-encodes ``@``, ``?`` and ``#`` inside its parts, so
+    plain string splitting gives what packageurl-python's parser gives, at a
+    fraction of its cost (a test checks both agree on every corpus purl).
+    """
+    if not purl.startswith("pkg:"):
+        return None
+    path = purl_without_qualifiers(purl)[4:]
+    path, at, version = path.rpartition("@")
+    if not at:
+        path, version = version, ""
+    ptype, slash, rest = path.partition("/")
+    if not slash or not rest:
+        return None
+    namespace, _, name = rest.rpartition("/")
+    if not name:
+        return None
+    return (ptype, unquote(namespace) or None, unquote(name), unquote(version) or None)
 
 
 _CPE23 = re.compile(r"^cpe:2\.3:[aho*\-]:", re.IGNORECASE)

@@ -54,30 +54,18 @@ def pattern_key(pattern: str) -> str:
     return f"{ptype}/{_normalise_rest(ptype, rest.strip('/'))}"
 
 
-def _parse(purl: str) -> PackageURL | None:
-    """Parse a purl through ``osaudit.identity`` when present (same rules as the readers)."""
-    try:
-        from osaudit.identity import normalise_purl
-    except ImportError:  # pragma: no cover - identity module not built into this checkout
-        canonical: str | None = purl
-    else:
-        canonical = normalise_purl(purl)[0]
-    if not canonical:
-        return None
-    try:
-        return PackageURL.from_string(canonical)
-    except ValueError:
-        return None
-
-
 @lru_cache(maxsize=65536)
 def purl_key(purl: str) -> str | None:
     """Key of a component purl, or None when it is not a valid purl."""
-    parsed = _parse(purl)
-    if parsed is None:
+    from osaudit.identity import normalise_purl, split_canonical
+
+    canonical = normalise_purl(purl)[0]
+    parts = split_canonical(canonical) if canonical else None
+    if parts is None:
         return None
-    ptype = parsed.type.lower()
-    rest = f"{parsed.namespace}/{parsed.name}" if parsed.namespace else parsed.name
+    ptype, namespace, name, _ = parts
+    ptype = ptype.lower()
+    rest = f"{namespace}/{name}" if namespace else name
     return f"{ptype}/{_normalise_rest(ptype, rest)}"
 
 

@@ -18,9 +18,9 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-from packageurl import PackageURL
 
 from osaudit import model
+from osaudit.identity import purl_without_qualifiers, split_canonical
 from osaudit.metadata.cache import Cache
 from osaudit.metadata.config import MetadataConfig
 from osaudit.metadata.depsdev import DepsDevSource
@@ -47,13 +47,12 @@ def target_of(component: model.Component) -> Target | str:
     """The look-up target of a component, or the reason there is none."""
     if not component.purl:
         return "no purl: the component cannot be looked up"
-    try:
-        purl = PackageURL.from_string(component.purl)
-    except ValueError:
+    parts = split_canonical(component.purl)  # readers store canonical purls
+    if parts is None:
         return f"invalid purl {component.purl!r}"
-    ptype = purl.type.lower()
-    key = PackageURL(ptype, purl.namespace, purl.name, purl.version).to_string()
-    return Target(key, ptype, purl.namespace, purl.name, purl.version)
+    ptype, namespace, name, version = parts
+    key = purl_without_qualifiers(component.purl)
+    return Target(key, ptype.lower(), namespace, name, version)
 
 
 def merge(
