@@ -136,8 +136,10 @@ def test_relicensed_family_adds_a_reason() -> None:
     change = LicenceChange("2023-08", "MPL-2.0", "BUSL-1.1", "HashiCorp products moved to BUSL 1.1")
     res = _score(comp, None, (change,))
     assert res.expression == "MPL-2.0"
-    assert _codes(res) == [("LIC-CATEGORY", 90), ("LIC-RELICENSED", -10)]
-    assert (res.axis.score, res.axis.level) == (80, "low")
+    # information only: go-version itself is still MPL-2.0 (lock-in counts the relicensing)
+    assert _codes(res) == [("LIC-CATEGORY", 90), ("LIC-RELICENSED", 0)]
+    assert (res.axis.score, res.axis.level) == (90, "none")
+    assert "check it on upgrade" in res.axis.reasons[-1].message
     assert res.axis.reasons[-1].date == "2023-08"
 
 
@@ -154,7 +156,8 @@ def test_relicensing_back_to_open_source_is_information_only() -> None:
     res = score_licence((lic,), (), project_licence=None, relicensing=changes)
     assert _codes(res) == [("LIC-CATEGORY", 100), ("LIC-RELICENSED", 0)]
     res = score_licence((lic,), (), project_licence=None, relicensing=changes[:1])
-    assert _codes(res) == [("LIC-CATEGORY", 100), ("LIC-RELICENSED", -10)]
+    assert _codes(res) == [("LIC-CATEGORY", 100), ("LIC-RELICENSED", 0)]
+    assert "not open source" in res.axis.reasons[-1].message
 
 
 @pytest.mark.parametrize(

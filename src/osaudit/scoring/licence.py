@@ -6,8 +6,9 @@ score = clamp(0, 100, sum of the reasons' points), where the reasons are:
   (:data:`osaudit.licence.categories.CATEGORY_POINTS`);
 * ``LIC-NOT-OPEN``   cap at 40 for a licence in a free category that is not open source;
 * ``LIC-NOT-OSI``    -10 when the licence is neither OSI-approved nor FSF-libre;
-* ``LIC-RELICENSED`` -10 when the catalogue says the project moved to a
-  licence that is not open source (0 points, information only, otherwise);
+* ``LIC-RELICENSED`` 0 points, information: the catalogue family's licence history
+  (the vendor's product may have left open source while this package's own
+  licence did not; the lock-in axis counts that risk, this axis does not);
 * ``LIC-INCOMPATIBLE`` -20 when the licence cannot be combined into the project's licence;
 * ``LIC-COMPAT-UNKNOWN`` 0 points: compatibility could not be judged;
 * ``LIC-UNKNOWN``    no score (level ``unknown``): missing, NOASSERTION, NONE,
@@ -34,7 +35,6 @@ from osaudit.licence.categories import (
 from osaudit.licence.compat import is_compatible
 from osaudit.licence.normalise import derive_expression, effective_licence
 
-RELICENSED_PENALTY = 10
 INCOMPATIBLE_PENALTY = 20
 _SOURCE = "sbom"
 
@@ -210,11 +210,14 @@ def _relicensing(
     moved = f"{last.from_licence or 'an earlier licence'} -> {last.to_licence} ({last.date})"
     note = f": {last.note}" if last.note else ""
     if target.open_source is False and facts.open_source is True:
+        # The family's product moved away from open source; this package's own
+        # licence is what the SBOM says. Warn, and leave the risk to lock-in.
         return [
             model.Reason(
                 "LIC-RELICENSED",
-                f"the project was relicensed {moved}{note}; releases after that are not open source",
-                -RELICENSED_PENALTY,
+                f"the vendor's product was relicensed {moved}{note} to a licence that is not "
+                "open source; this package's own licence is still open: check it on upgrade",
+                0,
                 "catalog",
                 last.date,
             )
