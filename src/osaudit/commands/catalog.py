@@ -7,23 +7,9 @@ from typing import Any
 import click
 import orjson
 
+from osaudit.commands._options import FORMAT as _FORMAT
+from osaudit.commands._options import OVERLAY as _OVERLAY
 from osaudit.errors import InputError
-
-_FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-_OVERLAY = click.option(
-    "--catalog",
-    "overlays",
-    multiple=True,
-    type=click.Path(),
-    help="Catalogue overlay file or directory (repeatable; later ones win).",
-)
 
 
 def _json(data: Any) -> None:

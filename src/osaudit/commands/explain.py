@@ -7,6 +7,7 @@ from typing import Any
 import click
 import orjson
 
+from osaudit.commands._options import FORMAT, OVERLAY
 from osaudit.errors import InputError
 
 
@@ -79,21 +80,8 @@ def explain_text(data: dict[str, Any]) -> list[str]:
 
 @click.command("explain")
 @click.argument("purl")
-@click.option(
-    "--catalog",
-    "overlays",
-    multiple=True,
-    type=click.Path(),
-    help="Catalogue overlay file or directory (repeatable; later ones win).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@OVERLAY
+@FORMAT
 def explain(purl: str, overlays: tuple[str, ...], fmt: str) -> int:
     """Explain what the catalogue says about one package URL (purl).
 
