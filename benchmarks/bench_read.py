@@ -35,7 +35,7 @@ def peak_kib():
 _READ = _PEAK + """
 import json, sys, time
 from osaudit.sbom import read_sbom
-from osaudit import graph
+from osaudit.sbom import graph
 t = time.perf_counter()
 sbom = read_sbom(sys.argv[1])
 dt = time.perf_counter() - t

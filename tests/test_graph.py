@@ -1,10 +1,9 @@
-"""Dependency-graph helpers (osaudit.graph)."""
+"""Dependency-graph helpers (osaudit.sbom.graph)."""
 
 from __future__ import annotations
 
-from osaudit import graph
 from osaudit.model import Component, Document, Sbom
-from osaudit.sbom import read_sbom
+from osaudit.sbom import graph, read_sbom
 
 
 def make(deps: dict[str, tuple[str, ...]], refs: list[str], root: str | None = "app") -> Sbom:

@@ -9,7 +9,14 @@ import pytest
 
 from osaudit.cli import main
 from osaudit.errors import ConfigError
-from osaudit.policy import Policy, load_policy, matches, parse_fail_on, purl_base, with_fail_on
+from osaudit.scoring.policy import (
+    Policy,
+    load_policy,
+    matches,
+    parse_fail_on,
+    purl_base,
+    with_fail_on,
+)
 
 GOOD = """\
 project-licence = "EUPL-1.2"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from osaudit.policy import PatternRule, Policy, PolicyException
+from osaudit.scoring.policy import PatternRule, Policy, PolicyException
 from osaudit.scoring.verdict import Findings, decide, why_justify
 
 TODAY = date(2026, 11, 23)

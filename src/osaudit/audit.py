@@ -27,7 +27,6 @@ from typing import Any
 from osaudit import __version__
 from osaudit.errors import ConfigError, InputError
 from osaudit.model import AxisScore, Component, Family, Reason, Sbom
-from osaudit.policy import Policy, load_policy, with_fail_on
 from osaudit.report_parts import (
     _axis_json,
     _component_json,
@@ -39,6 +38,7 @@ from osaudit.report_parts import (
 )
 from osaudit.scoring import sovereignty
 from osaudit.scoring.lockin import LockinResult, controlling_jurisdiction, score_lockin
+from osaudit.scoring.policy import Policy, load_policy, with_fail_on
 from osaudit.scoring.verdict import Findings, decide
 
 SCHEMA_VERSION = "1.0"
@@ -273,7 +273,7 @@ def _sha256(path: str) -> str | None:
 
 
 def _graph(sbom: Sbom) -> tuple[frozenset[str] | None, dict[str, tuple[str, ...]]]:
-    from osaudit.graph import direct_refs, introduced_by
+    from osaudit.sbom.graph import direct_refs, introduced_by
 
     direct = direct_refs(sbom)
     if direct is None:

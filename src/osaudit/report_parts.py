@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from osaudit.model import LEVELS, AxisScore, Component, Reason, Sbom
-from osaudit.policy import LICENCE_CATEGORIES
 from osaudit.scoring import sovereignty
 from osaudit.scoring.lockin import LEVEL_RANK, LockinResult
+from osaudit.scoring.policy import LICENCE_CATEGORIES
 
 TOP_RISKS = 20
 _AXES = ("lockin", "licence", "maintenance")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from osaudit.graph import introduced_by
 from osaudit.model import Sbom
+from osaudit.sbom.graph import introduced_by
 
 
 def reaching_direct_deps(sbom: Sbom, refs: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -13,6 +13,6 @@ def reaching_direct_deps(sbom: Sbom, refs: Iterable[str]) -> dict[str, tuple[str
 
     A direct dependency maps to itself; a ref unreachable from the subject, or an
     SBOM without a dependency graph from its subject, maps to ``()``. Delegates
-    to ``osaudit.graph.introduced_by`` so the report and the catalogue agree.
+    to ``osaudit.sbom.graph.introduced_by`` so the report and the catalogue agree.
     """
     return introduced_by(sbom, refs)

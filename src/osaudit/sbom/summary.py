@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from osaudit import graph
 from osaudit.model import Component, Licence, Sbom, Warning
+from osaudit.sbom import graph
 
 _SPECIAL = frozenset({"NOASSERTION", "NONE"})
 

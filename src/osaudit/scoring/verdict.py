@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from osaudit.policy import Policy, PolicyException, matches
 from osaudit.scoring.lockin import LEVEL_RANK
+from osaudit.scoring.policy import Policy, PolicyException, matches
 
 #: Family kinds that make a component proprietary or source-available.
 PROPRIETARY_KINDS: frozenset[str] = frozenset(
