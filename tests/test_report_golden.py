@@ -1,5 +1,9 @@
 """Golden files for every format: the sample report and the example SBOM (real pipeline).
 
+The JSON report has golden files too (the example SBOM and a real corpus SBOM, both
+``--offline`` with a fixed ``--now``): they prove the report's bytes across refactors.
+Every report fixture and JSON golden is checked against the shipped JSON Schema.
+
 Outputs are deterministic (``--now``, sorted data, serial derived from digests). After a
 deliberate change, review ``git diff tests/golden`` and regenerate with
 ``OSAUDIT_UPDATE_GOLDEN=1 python -m pytest tests/test_report_golden.py``.
@@ -7,6 +11,7 @@ deliberate change, review ``git diff tests/golden`` and regenerate with
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -14,10 +19,14 @@ import pytest
 
 from osaudit.cli import main
 from osaudit.report import EXTENSIONS, FORMATS, RenderContext, render
-from tests.test_report_support import GOLDEN, NOW, ROOT, sample_report
+from osaudit.report.json import render as render_json
+from osaudit.report.json import validate
+from tests.test_report_support import FIXTURES, GOLDEN, NOW, ROOT, SHARED, sample_report
 
 UPDATE = os.environ.get("OSAUDIT_UPDATE_GOLDEN") == "1"
 EXAMPLE = ROOT / "examples" / "citizen-portal.cdx.json"
+#: A real SBOM (cyclonedx-py on Amsterdam's Signals) with catalogue hits and a justify verdict.
+CORPUS_SBOM = SHARED / "corpus" / "generated" / "Amsterdam_signals.environment.cyclonedx-py.cdx.json"
 
 
 def _check(name: str, data: bytes) -> None:
@@ -41,10 +50,8 @@ def test_sample_report_golden(fmt):
     _check(f"sample{EXTENSIONS[fmt]}", render(fmt, sample_report(), ctx))
 
 
-@pytest.fixture(scope="module")
-def example_outputs(tmp_path_factory) -> dict[str, bytes]:
-    if not EXAMPLE.is_file():
-        pytest.skip(f"example SBOM {EXAMPLE} not present")
+def _audit_cli(tmp_path_factory, sbom: str, formats: list[str]) -> dict[str, bytes]:
+    """Run ``osaudit audit SBOM --offline --now NOW`` from the repo root; bytes per format."""
     out = tmp_path_factory.mktemp("golden")
     cache = tmp_path_factory.mktemp("cache")  # empty cache: maintenance unknown, no network
     old_cwd = Path.cwd()
@@ -52,11 +59,9 @@ def example_outputs(tmp_path_factory) -> dict[str, bytes]:
     os.environ["OSAUDIT_CACHE_DIR"] = str(cache)
     os.chdir(ROOT)
     try:
-        args = ["audit", "examples/citizen-portal.cdx.json", "--offline", "--quiet",
-                "--now", NOW, "--repo-root", "."]
-        for fmt in sorted(FORMATS):
-            args += ["--output", f"{fmt}={out / ('out' + EXTENSIONS[fmt])}"]
-        args += ["--output", f"json={out / 'report.json'}"]
+        args = ["audit", sbom, "--offline", "--quiet", "--now", NOW, "--repo-root", "."]
+        for fmt in formats:
+            args += ["--output", f"{fmt}={out / ('out.' + fmt)}"]
         assert main(args) in (0, 1)
     finally:
         os.chdir(old_cwd)
@@ -64,9 +69,51 @@ def example_outputs(tmp_path_factory) -> dict[str, bytes]:
             os.environ.pop("OSAUDIT_CACHE_DIR", None)
         else:
             os.environ["OSAUDIT_CACHE_DIR"] = old_env
-    return {fmt: (out / ("out" + EXTENSIONS[fmt])).read_bytes() for fmt in FORMATS}
+    return {fmt: (out / ("out." + fmt)).read_bytes() for fmt in formats}
+
+
+@pytest.fixture(scope="module")
+def example_outputs(tmp_path_factory) -> dict[str, bytes]:
+    if not EXAMPLE.is_file():
+        pytest.skip(f"example SBOM {EXAMPLE} not present")
+    return _audit_cli(tmp_path_factory, "examples/citizen-portal.cdx.json",
+                      [*sorted(FORMATS), "json"])
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_example_sbom_golden(fmt, example_outputs):
     _check(f"citizen-portal{EXTENSIONS[fmt]}", example_outputs[fmt])
+
+
+def test_example_sbom_json_golden(example_outputs):
+    """The JSON report of the example SBOM, byte for byte."""
+    _check("citizen-portal.json", example_outputs["json"])
+
+
+def test_corpus_sbom_json_golden(tmp_path_factory):
+    """The JSON report of a real corpus SBOM (path given relative to the repo), byte for byte."""
+    if not CORPUS_SBOM.is_file():
+        pytest.skip(f"shared corpus SBOM {CORPUS_SBOM} not present")
+    rel = os.path.relpath(CORPUS_SBOM, ROOT)
+    data = _audit_cli(tmp_path_factory, rel, ["json"])["json"]
+    _check("signals.json", data)
+
+
+def _report_files() -> list[Path]:
+    files = [p for p in sorted(FIXTURES.rglob("*.json")) if b'"schema_version"' in p.read_bytes()]
+    files += sorted(GOLDEN.glob("*.json"))
+    return [p for p in files if not p.name.endswith(".cdx.json")]
+
+
+@pytest.mark.parametrize("path", _report_files(), ids=lambda p: p.name)
+def test_report_fixture_is_valid(path):
+    """Every report fixture and JSON golden is valid under the shipped schema and canonical."""
+    data = path.read_bytes()
+    report = json.loads(data)
+    assert validate(report) == []
+    assert render_json(report) == data, f"{path.name} is not in the canonical JSON layout"
+
+
+def test_report_fixtures_found():
+    names = {p.name for p in _report_files()}
+    assert {"sample-report.json", "citizen-portal.json", "signals.json"} <= names
