@@ -1,22 +1,44 @@
-"""A fake deps.dev / ecosyste.ms / OSV / Scorecard API on 127.0.0.1 for tests and benchmarks.
+"""Loopback deps.dev / ecosyste.ms / OSV / Scorecard APIs for tests and benchmarks.
 
-It is an asyncio HTTP/1.1 server (keep-alive) running in a daemon thread. It serves the
-documented response shapes from ``tests/fixtures/api/*.json``
-(or, with ``synthetic=True``, generated packages named ``synth-<n>``), with an
-injectable latency and faults per path, and records every request.
+An asyncio HTTP/1.1 server (keep-alive) in a daemon thread. Its routes, request and
+answer shapes and limits follow the services' published specifications (each named where
+it is implemented below; tests/fixtures/api/SOURCES.md lists the records), including what
+the real services do beyond the happy path:
+
+* deps.dev (google/deps.dev ``api/v3/api.proto``, ``api/v3alpha/apiv3alpha.proto``): v3
+  GetVersion/GetPackage/GetProject by path, where a name's ``/`` must be sent as ``%2F``
+  (a raw ``/`` makes another route: 404); v3alpha ``versionbatch``, ``purlbatch`` and
+  ``projectbatch`` with at most 5,000 requests, answers echoing each request, and pages
+  (``depsdev_page`` responses each) chained by ``nextPageToken``.
+* ecosyste.ms (ecosyste-ms/packages ``openapi/api/v1/openapi.yaml``,
+  ``app/controllers/api/v1/packages_controller.rb``): ``GET /api/v1/packages/lookup?purl=``
+  answers 200 ``[]`` for an unknown package; ``POST /api/v1/packages/bulk_lookup`` takes
+  at most 100 purls (else 400) or ``names`` + ``ecosystem`` and answers one flat list in
+  no request order; names match the stored name exactly.
+* OSV (google/osv.dev ``docs/api/post-v1-querybatch.md``, ``go/internal/api/query_affected.go``):
+  ``POST /v1/querybatch`` refuses more than 1,000 queries and a batch with one invalid
+  query (400), returns ids and ``modified`` only, and pages a query after ``osv_page``
+  vulns with ``next_page_token``; ``GET /v1/vulns/{id}``.
+* Scorecard (ossf/scorecard-webapp ``openapi.yaml``): ``GET /projects/{platform}/{org}/{repo}``.
+
+With ``synthetic=True`` it also answers for generated packages named ``synth-<n>``.
+``batch=False`` makes the batch endpoints 404, as a mirror of the v3/v1 APIs alone would.
 
 Faults (``server.fault(pattern, kind, ...)``; ``pattern`` is a substring of the
 unquoted ``path?query``): ``timeout`` (sleep ``delay`` s before answering),
 ``reset`` (close the connection with a TCP RST), ``status`` (answer ``code``,
 with ``Retry-After`` when ``retry_after`` is set), ``truncated`` (promise more
 bytes than sent), ``nonjson`` (200 JSON content type, HTML body),
-``wrongtype`` (200 ``text/html``). ``times`` limits how often a fault fires.
+``wrongtype`` (200 ``text/html``), ``trickle`` (one body byte per ``delay`` s, without
+end), ``endless`` (a chunked body that never ends), ``gzipbomb`` (a small gzip body that
+inflates to ``size`` bytes). ``times`` limits how often a fault fires.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import ipaddress
 import json
 import socket
@@ -30,10 +52,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from packageurl import PackageURL
+
 from osaudit import model
 from osaudit.metadata.config import MetadataConfig
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "api"
+# purl type -> deps.dev system (api/v3alpha System enum)
+_DEPSDEV_SYSTEMS = {
+    "golang": "GO", "gem": "RUBYGEMS", "npm": "NPM", "cargo": "CARGO",
+    "maven": "MAVEN", "pypi": "PYPI", "nuget": "NUGET",
+}  # fmt: skip
+# purl type -> ecosyste.ms ecosystem (app/models/ecosystem/*.rb purl_type)
+_ECO_ECOSYSTEMS = {
+    "pypi": "pypi", "npm": "npm", "maven": "maven", "golang": "go", "cargo": "cargo",
+    "nuget": "nuget", "gem": "rubygems", "composer": "packagist",
+}  # fmt: skip
 
 
 @dataclass
@@ -44,6 +78,7 @@ class Fault:
     code: int = 500
     retry_after: str | None = None
     delay: float = 5.0
+    size: int = 1 << 30  # inflated bytes of a gzipbomb
 
 
 @dataclass(frozen=True)
@@ -69,10 +104,20 @@ class ApiServer:
     """Start with ``with ApiServer() as srv:``; point the four base URLs at ``srv.url``."""
 
     def __init__(
-        self, *, latency: float = 0.0, synthetic: bool = False, fixtures: Path = FIXTURES
+        self,
+        *,
+        latency: float = 0.0,
+        synthetic: bool = False,
+        fixtures: Path = FIXTURES,
+        batch: bool = True,
+        depsdev_page: int = 5000,
+        osv_page: int = 1000,
     ) -> None:
         self.latency = latency
         self.synthetic = synthetic
+        self.batch = batch
+        self.depsdev_page = depsdev_page  # responses per v3alpha batch page
+        self.osv_page = osv_page  # vulns per query per querybatch page (OSV: 1,000)
         self.faults: list[Fault] = []
         self.requests: list[Recorded] = []
         self.bytes_sent = 0
@@ -153,7 +198,8 @@ class ApiServer:
         with self._lock:
             return sum(1 for r in self.requests if pattern in r.path)
 
-    def take_fault(self, path: str) -> Fault | None:
+    def take_fault(self, path: str, body: bytes = b"") -> Fault | None:
+        """The first live fault whose pattern is in the path (or in a GET's query)."""
         with self._lock:
             for f in self.faults:
                 if f.pattern in path and (f.times is None or f.times > 0):
@@ -168,59 +214,216 @@ class ApiServer:
 
     # ------------------------------------------------------------------ answers
     def answer(self, method: str, path: str, body: bytes) -> tuple[int, Any]:
-        """(status, JSON-able body) for a request."""
+        """(status, JSON-able body) for a request (``path`` as sent, still percent-encoded)."""
         parts = urlsplit(path)
-        p = unquote(parts.path)
-        if method == "POST" and p == "/v1/querybatch":
-            return self._querybatch(body)
+        raw = parts.path
+        p = unquote(raw)
+        if method == "POST":
+            routes = {
+                "/v1/querybatch": self._querybatch,
+                "/v3alpha/versionbatch": self._versionbatch,
+                "/v3alpha/purlbatch": self._purlbatch,
+                "/v3alpha/projectbatch": self._projectbatch,
+                "/api/v1/packages/bulk_lookup": self._bulk_lookup,
+            }
+            route = routes.get(p)
+            if route is None or (not self.batch and p != "/v1/querybatch"):
+                return 404, {"error": "no such endpoint"}
+            try:
+                request = json.loads(body)
+            except ValueError:
+                return 400, {"code": 3, "message": "invalid JSON body"}
+            if not isinstance(request, dict):
+                return 400, {"code": 3, "message": "invalid request"}
+            return route(request)
         if method != "GET":
             return 405, {"error": "method not allowed"}
-        if p.startswith("/v3/"):
-            found = self.data["depsdev"].get(p)
-            if found is None and self.synthetic:
-                found = _synth_depsdev(p)
+        if raw.startswith("/v3/"):
+            found = self._depsdev_path(raw)
             return (200, found) if found is not None else (404, {"code": 5, "message": "not found"})
         if p == "/api/v1/packages/lookup":
             purl = parse_qs(parts.query).get("purl", [""])[0]
-            found = self.data["ecosystems"].get(purl)
-            if found is None and self.synthetic:
-                found = _synth_ecosystems(purl)
-            return (200, found) if found is not None else (404, {"error": "not found"})
+            return 200, self._eco_lookup(purl)  # unknown: 200 [] (pagy_countless, empty scope)
         if p.startswith("/v1/vulns/"):
-            vid = p[len("/v1/vulns/") :]
-            found = self.data["osv"]["vulns"].get(vid)
-            if found is None and self.synthetic and vid.startswith("OSV-SYNTH-"):
-                found = _synth_vuln(vid)
-            return (
-                (200, found)
-                if found is not None
-                else (404, {"code": 5, "message": "Bug not found."})
-            )
+            found = self._vuln(p[len("/v1/vulns/") :])
+            return (200, found) if found is not None else (404, {"code": 5, "message": "Bug not found."})
         if p.startswith("/projects/"):
-            repo = p[len("/projects/") :]
-            found = self.data["scorecard"].get(repo)
-            return (
-                (200, found) if found is not None else (404, {"code": 404, "message": "not found"})
-            )
+            found = self.data["scorecard"].get(p[len("/projects/") :])
+            return (200, found) if found is not None else (404, {"code": 404, "message": "not found"})
         return 404, {"error": "no such endpoint"}
 
-    def _querybatch(self, body: bytes) -> tuple[int, Any]:
+    # deps.dev ------------------------------------------------------------------
+    def _depsdev_path(self, raw: str) -> Any:
+        """A v3 GET by its encoded path: segments split on a raw ``/``, then decoded."""
+        segs = [unquote(x) for x in raw.split("/")]
+        # ['', 'v3', 'systems', SYS, 'packages', NAME(, 'versions', V)] | ['', 'v3', 'projects', ID]
+        if len(segs) == 4 and segs[2] == "projects":
+            return self._project(segs[3])
+        if len(segs) in (6, 8) and segs[2] == "systems" and segs[4] == "packages":
+            if len(segs) == 8 and segs[6] != "versions":
+                return None
+            return self._depsdev(segs[3], segs[5], segs[7] if len(segs) == 8 else None)
+        return None
+
+    def _depsdev(self, system: str, name: str, version: str | None) -> Any:
+        path = f"/v3/systems/{system.upper()}/packages/{name}"
+        if version is not None:
+            path += f"/versions/{version}"
+        found = self.data["depsdev"].get(path)
+        if found is None and self.synthetic:
+            found = _synth_depsdev(path)
+        return found
+
+    def _project(self, project_id: str) -> Any:
+        found = self.data["depsdev"].get(f"/v3/projects/{project_id}")
+        if found is None and self.synthetic:
+            found = _synth_depsdev(f"/v3/projects/{project_id}")
+        return found
+
+    def _paged(self, request: dict[str, Any], answer: Any) -> tuple[int, Any]:
+        """v3alpha batch paging: ``depsdev_page`` responses, then ``nextPageToken``."""
+        reqs = request.get("requests")
+        if not isinstance(reqs, list) or not reqs:
+            return 400, {"code": 3, "message": "no requests"}
+        if len(reqs) > 5000:  # "Up to 5000 requests are allowed in a single batch."
+            return 400, {"code": 3, "message": "too many requests"}
+        token = str(request.get("pageToken") or request.get("page_token") or "")
+        start = int(token[5:]) if token.startswith("page:") and token[5:].isdigit() else 0
+        end = start + self.depsdev_page
+        out: dict[str, Any] = {"responses": [answer(r) for r in reqs[start:end]]}
+        if end < len(reqs):
+            out["nextPageToken"] = f"page:{end}"
+        return 200, out
+
+    def _versionbatch(self, request: dict[str, Any]) -> tuple[int, Any]:
+        def one(req: Any) -> dict[str, Any]:
+            key = req.get("versionKey") if isinstance(req, dict) else None
+            key = key if isinstance(key, dict) else {}
+            found = self._depsdev(
+                str(key.get("system", "")), str(key.get("name", "")), str(key.get("version", ""))
+            )
+            return {"request": req, **({"version": found} if found is not None else {})}
+
+        return self._paged(request, one)
+
+    def _purlbatch(self, request: dict[str, Any]) -> tuple[int, Any]:
+        def one(req: Any) -> dict[str, Any]:
+            purl = str(req.get("purl", "")) if isinstance(req, dict) else ""
+            found = None
+            try:
+                p = PackageURL.from_string(purl)
+            except ValueError:
+                p = None
+            system = _DEPSDEV_SYSTEMS.get(p.type) if p is not None else None
+            if p is not None and system is not None:
+                if p.type == "maven":
+                    name = f"{p.namespace}:{p.name}"
+                else:
+                    name = f"{p.namespace}/{p.name}" if p.namespace else p.name
+                found = self._depsdev(system, name, p.version)
+            if found is None:
+                return {"request": req}
+            field = "version" if p is not None and p.version else "package"
+            return {"request": req, "result": {field: found}}
+
+        return self._paged(request, one)
+
+    def _projectbatch(self, request: dict[str, Any]) -> tuple[int, Any]:
+        def one(req: Any) -> dict[str, Any]:
+            key = req.get("projectKey") if isinstance(req, dict) else None
+            found = self._project(str(key.get("id"))) if isinstance(key, dict) else None
+            return {"request": req, **({"project": found} if found is not None else {})}
+
+        return self._paged(request, one)
+
+    # ecosyste.ms ---------------------------------------------------------------
+    def _eco_index(self) -> dict[tuple[str, str], list[dict[str, Any]]]:
+        index: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for label, pkgs in self.data["ecosystems"].items():
+            if label.startswith("$") or not isinstance(pkgs, list):
+                continue
+            for pkg in pkgs:
+                if isinstance(pkg, dict):
+                    index.setdefault((str(pkg.get("ecosystem")), str(pkg.get("name"))), []).append(
+                        pkg
+                    )
+        return index
+
+    def _eco_lookup(self, purl: str) -> list[dict[str, Any]]:
+        """``lookup_by_purl``: the purl's namespace and name joined, matched exactly."""
         try:
-            queries = json.loads(body)["queries"]
-        except (ValueError, KeyError, TypeError):
+            p = PackageURL.from_string(purl.replace("npm/@", "npm/%40"))
+        except ValueError:
+            return []
+        ecosystem = _ECO_ECOSYSTEMS.get(p.type)
+        if ecosystem is None:
+            return []
+        sep = ":" if p.type == "maven" else "/"
+        name = sep.join(x for x in (p.namespace, p.name) if x)
+        found = self._eco_index().get((ecosystem, name))
+        if found is None and self.synthetic:
+            found = _synth_ecosystems(p.type, name)
+        return list(found or [])
+
+    def _bulk_lookup(self, request: dict[str, Any]) -> tuple[int, Any]:
+        purls = request.get("purls")
+        if isinstance(purls, list) and purls:
+            if len(purls) > 100:
+                return 400, {"error": "Maximum 100 PURLs allowed per request"}
+            found = [pkg for purl in purls for pkg in self._eco_lookup(str(purl))]
+        else:
+            names = request.get("names") if isinstance(request.get("names"), list) else []
+            eco = request.get("ecosystem")
+            index = self._eco_index()
+            found = []
+            for name in names or ():
+                for (e, n), pkgs in index.items():
+                    if n == name and (not eco or e == eco):
+                        found.extend(pkgs)
+                if self.synthetic and eco in (None, "pypi") and _synth_n(str(name)) is not None:
+                    found.extend(_synth_ecosystems("pypi", str(name)))
+        # Package.purl(...).limit(1000): database order, not the request's
+        seen: set[int] = set()
+        unique = [x for x in found if not (id(x) in seen or seen.add(id(x)))]  # type: ignore[func-returns-value]
+        return 200, sorted(unique, key=lambda pkg: str(pkg.get("name")), reverse=True)[:1000]
+
+    # OSV -----------------------------------------------------------------------
+    def _vuln(self, vid: str) -> Any:
+        found = self.data["osv"]["vulns"].get(vid)
+        if found is None and self.synthetic and vid.startswith("OSV-SYNTH-"):
+            found = _synth_vuln(vid)
+        return found
+
+    def _querybatch(self, request: dict[str, Any]) -> tuple[int, Any]:
+        queries = request.get("queries")
+        if not isinstance(queries, list):
             return 400, {"code": 3, "message": "invalid request"}
+        if len(queries) > 1000:  # maxBatchQueries
+            return 400, {"code": 3, "message": "too many queries"}
         results = []
-        for q in queries:
-            pkg = q.get("package") or {}
-            key = f"{pkg.get('purl')}@{q.get('version')}"
+        for i, q in enumerate(queries):
+            pkg = q.get("package") if isinstance(q, dict) else None
+            if not isinstance(pkg, dict) or not (pkg.get("purl") or pkg.get("name")):
+                return 400, {"code": 3, "message": f"error in query at index {i}: invalid query"}
+            purl = str(pkg.get("purl") or "")
+            if "@" in purl and q.get("version"):  # "Use either version or a versioned purl"
+                return 400, {"code": 3, "message": f"error in query at index {i}: invalid query"}
+            key = f"{purl}@{q.get('version')}"
             ids = self.data["osv"]["querybatch"].get(key)
             if ids is None and self.synthetic:
-                ids = _synth_osv(str(pkg.get("purl")))
-            results.append(
-                {"vulns": [{"id": i, "modified": "2026-01-01T00:00:00Z"} for i in ids]}
-                if ids
+                ids = _synth_osv(purl)
+            ids = ids or []
+            token = str(q.get("page_token") or "")
+            start = int(token[5:]) if token.startswith("page:") and token[5:].isdigit() else 0
+            page = ids[start : start + self.osv_page]
+            item: dict[str, Any] = (
+                {"vulns": [{"id": i, "modified": "2026-01-01T00:00:00Z"} for i in page]}
+                if page
                 else {}
             )
+            if start + self.osv_page < len(ids):
+                item["next_page_token"] = f"page:{start + self.osv_page}"
+            results.append(item)
         return 200, {"results": results}
 
     # ------------------------------------------------------------------ HTTP/1.1
@@ -300,6 +503,10 @@ class ApiServer:
                 "text/html; charset=utf-8",
             )
             return True
+        if kind in ("trickle", "endless", "gzipbomb"):
+            assert fault is not None
+            await self._hostile(writer, kind, fault)
+            return False
         status, payload = self.answer(method, target, body)
         data = json.dumps(payload).encode()
         if kind == "truncated":
@@ -313,6 +520,39 @@ class ApiServer:
             return False
         await self._send(writer, status, data, "application/json")
         return True
+
+    async def _hostile(self, writer: asyncio.StreamWriter, kind: str, fault: Fault) -> None:
+        """A body that never finishes, or one that inflates far beyond its size."""
+        if kind == "gzipbomb":
+            packed = gzip.compress(b"\0" * fault.size, compresslevel=9)
+            head = (
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                f"Content-Encoding: gzip\r\nContent-Length: {len(packed)}\r\n\r\n"
+            )
+            writer.write(head.encode() + packed)
+            await writer.drain()
+            return
+        if kind == "trickle":
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 1000000\r\n\r\n"
+            )
+        else:
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n"
+            )
+        chunk = b"[" + b"0," * 32767
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            while not writer.is_closing():
+                if kind == "trickle":
+                    writer.write(b" ")
+                    await writer.drain()
+                    await asyncio.sleep(fault.delay)
+                else:
+                    writer.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                    await writer.drain()
+                    await asyncio.sleep(0)
 
     async def _send(
         self,
@@ -387,11 +627,11 @@ def _synth_depsdev(path: str) -> Any:
     return None
 
 
-def _synth_ecosystems(purl: str) -> Any:
-    name = purl.rsplit("/", 1)[-1]
+def _synth_ecosystems(ptype: str, name: str) -> Any:
     n = _synth_n(name)
-    if n is None:
+    if n is None or ptype != "pypi":
         return None
+    purl = f"pkg:pypi/{name}"
     return [
         {
             "name": name,

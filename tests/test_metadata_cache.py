@@ -70,8 +70,8 @@ def test_expired_entries_are_fetched_again(server, tmp_path):
     collect(components("requests"), config(server.url, tmp_path), now=NOW)
     refetched = {r.path.split("?")[0] for r in server.requests[n:]}
     # package-level facts (1 day) again; the version facts (30 days) still fresh
-    assert "/v3/systems/PYPI/packages/requests" in refetched
-    assert "/v3/systems/PYPI/packages/requests/versions/2.31.0" not in refetched
+    assert "/v3alpha/purlbatch" in refetched
+    assert "/v3alpha/versionbatch" not in refetched
     assert TTL["depsdev-version"] > 2 * 86400 > TTL["depsdev-package"]
 
 
@@ -105,10 +105,7 @@ def test_bad_rows_are_dropped_and_refetched(server, tmp_path):
     result = collect(components("requests"), config(server.url, tmp_path), now=NOW)
     assert result.facts["requests"].published_at == "2023-05-22T15:12:42Z"
     again = {r.path.split("?")[0] for r in server.requests[n:]}
-    assert again == {
-        "/v3/systems/PYPI/packages/requests/versions/2.31.0",
-        "/api/v1/packages/lookup",
-    }
+    assert again == {"/v3alpha/versionbatch", "/api/v1/packages/bulk_lookup"}
 
 
 def test_two_caches_share_one_file(server, tmp_path):

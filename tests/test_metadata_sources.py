@@ -58,8 +58,11 @@ def test_scorecard_api_only_where_depsdev_has_none(server, tmp_path):
     assert result.facts["requests"].status_of("scorecard").reason == "provided by deps.dev"
 
 
-def test_urls_are_built_from_purl_parts_and_encoded(server, tmp_path):
-    collect(components("widget", "oldlib"), config(server.url, tmp_path), now=NOW)
+def test_urls_are_built_from_purl_parts_and_encoded(tmp_path):
+    """The v3 per-package fallback (no batch endpoints): deps.dev needs ``/`` as ``%2F``."""
+    with ApiServer(batch=False) as server:
+        result = collect(components("widget", "oldlib"), config(server.url, tmp_path), now=NOW)
+    assert result.facts["oldlib"].ok("deps.dev")  # widget is not in the deps.dev fixture
     raw = sorted(r.raw_path for r in server.requests)
     assert "/v3/systems/NPM/packages/%40scope%2Fwidget/versions/2.0.0" in raw
     assert "/v3/systems/MAVEN/packages/org.example%3Aoldlib/versions/0.9.0" in raw
@@ -74,7 +77,7 @@ def test_osv_uses_one_batch_and_dedupes(server, tmp_path):
     ]
     result = collect(comps, config(server.url, tmp_path), now=NOW)
     assert server.count("/v1/querybatch") == 1
-    assert server.count("/v3/systems/PYPI/packages/requests/versions/2.31.0") == 1
+    assert server.count("/v3alpha/versionbatch") == 1 and server.count("/v3/") == 0
     assert result.facts["requests-again"] == result.facts["requests"]
     assert result.stats.packages == 7 and result.stats.components == 8
     # only the vulns found need details

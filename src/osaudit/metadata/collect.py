@@ -18,11 +18,13 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+from packageurl import PackageURL
 
 from osaudit import model
 from osaudit.identity import purl_without_qualifiers, split_canonical
 from osaudit.metadata.cache import Cache
 from osaudit.metadata.config import MetadataConfig
+from osaudit.metadata.dates import when
 from osaudit.metadata.depsdev import DepsDevSource
 from osaudit.metadata.ecosystems import EcosystemsSource
 from osaudit.metadata.fetch import Fetcher
@@ -52,7 +54,22 @@ def target_of(component: model.Component) -> Target | str:
         return f"invalid purl {component.purl!r}"
     ptype, namespace, name, version = parts
     key = purl_without_qualifiers(component.purl)
-    return Target(key, ptype.lower(), namespace, name, version)
+    raw = alt = None
+    if ptype == "pypi":  # ecosyste.ms wants the stored spelling, which PEP 503 erased
+        raw = _raw_name(component.purl_raw)
+        raw = raw if raw and raw != name else None
+        alt = component.name if component.name and component.name != name else None
+    return Target(key, ptype.lower(), namespace, name, version, raw, alt)
+
+
+def _raw_name(purl_raw: str | None) -> str | None:
+    """The name in a purl as the SBOM wrote it (before canonical rules), or None."""
+    if not purl_raw:
+        return None
+    try:
+        return PackageURL.from_string(purl_raw.strip()).name
+    except ValueError:
+        return None
 
 
 def merge(
@@ -71,7 +88,7 @@ def merge(
                     origins[name] = source
                 values[name] = bool(values.get(name)) or bool(value)
             elif name == "first_published_at" and isinstance(value, str) and values.get(name):
-                if value < str(values[name]):  # the earliest first release any source knows
+                if when(value) < when(str(values[name])):  # the earliest any source knows
                     values[name] = value
                     origins[name] = source
             elif values.get(name) is None and value is not None:
@@ -247,7 +264,10 @@ def _offline_without_cache(
     out = {
         t.key: dataclasses.replace(
             rep_facts[representatives[_shape(t)].key],
-            purl=t.key, ecosystem=t.type, name=t.name, version=t.version,
+            purl=t.key,
+            ecosystem=t.type,
+            name=t.name,
+            version=t.version,
         )
         for t in ordered
     }

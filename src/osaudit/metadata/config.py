@@ -62,6 +62,12 @@ class MetadataConfig:
     breaker_threshold: int = 3  # consecutive connection failures that open a host's circuit
     max_vuln_details: int = 500  # bound on OSV /v1/vulns/{id} look-ups per run
     osv_batch: int = 1000  # queries per OSV querybatch request (OSV's own limit)
+    max_body: int = 256 * 1024 * 1024  # decoded bytes per answer (largest real ones: ~10 MB)
+    run_deadline: float = 900.0  # seconds for the whole metadata stage's network work
+    retry_budget: float = 120.0  # seconds slept before retries, summed over the run
+    # ecosyste.ms documents 5,000 requests per hour per IP: one run uses at most a fifth,
+    # so a CI matrix of five audits in the same hour stays within it.
+    ecosystems_budget: int = 1000
     jitter_seed: int | None = None  # fixed seed makes backoff delays reproducible
     progress: bool | None = None  # None: a bar only when stderr is a terminal
     user_agent: str = f"osaudit/{__version__} (SBOM audit; python-httpx)"

@@ -1,16 +1,25 @@
-"""deps.dev API v3: GetVersion, GetPackage and GetProject (with its Scorecard).
+"""deps.dev: the v3alpha batch endpoints, with the v3 per-package look-ups as fallback.
 
-URLs are built from the configured base URL and percent-encoded purl parts only.
+``POST /v3alpha/versionbatch`` (the used versions), ``POST /v3alpha/purlbatch`` with
+versionless purls (each package's release list, as GetPackage gives it) and
+``POST /v3alpha/projectbatch`` (source repositories and their Scorecard): up to 5,000
+requests each, answers matched back by the request they echo, pages followed through
+``nextPageToken``. Each item is cached as the v3 look-up of the same kind would be, so
+a later run, or the per-package fallback (v3 ``GetVersion``/``GetPackage``/``GetProject``,
+used where a batch endpoint answers 400/404/405/501 or an unusable body), shares it.
+URLs are built from the configured base URL and percent-encoded purl parts only (deps.dev
+needs ``/`` in a name encoded as ``%2F``).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from osaudit.metadata.fetch import Fetched, Fetcher, internal_error
+from osaudit.metadata.dates import when as _when
+from osaudit.metadata.fetch import Fetched, Fetcher, decode, internal_error
 from osaudit.metadata.interface import Release, Scorecard, SourceData, SourceStatus, Target
 from osaudit.metadata.scorecard import maintained_check, parse_repo
 
@@ -22,7 +31,12 @@ SYSTEMS: dict[str, str] = {
     "golang": "GO",
     "cargo": "CARGO",
     "nuget": "NUGET",
+    "gem": "RUBYGEMS",
 }
+BATCH_MAX = 5000  # requests per batch call (api/v3alpha: "Up to 5000 requests")
+FALLBACK_STATUS = frozenset({400, 404, 405, 501})  # batch endpoint not offered or changed
+# PEP 792 project status markers (deps.dev Version.projectStatus, PyPI only).
+_PROJECT_STATUS = frozenset({"archived", "quarantined", "deprecated"})
 # Provenance of a SOURCE_REPO link, most trusted first.
 _PROVENANCE = ("SLSA_ATTESTATION", "PYPI_PUBLISH_ATTESTATION", "GO_ORIGIN", "UNVERIFIED_METADATA")
 
@@ -97,6 +111,13 @@ def parse_version(data: Any) -> dict[str, object]:
         out["advisories"] = tuple(sorted(ids))
     if isinstance(data.get("isDeprecated"), bool):
         out["deprecated"] = data["isDeprecated"]
+    project_status = data.get("projectStatus")
+    if isinstance(project_status, dict):
+        marker = str(project_status.get("status") or "").lower()
+        if marker in _PROJECT_STATUS:
+            out["status"] = marker
+            if marker == "deprecated":
+                out["deprecated"] = True
     repo = source_repo(data)
     if repo:
         out["repository"] = repo
@@ -119,7 +140,7 @@ def parse_package(data: Any) -> dict[str, object]:
         releases.append(
             Release(str(version), str(pub) if pub else None, v.get("isDefault") is True)
         )
-    releases.sort(key=lambda r: (r.published_at or "", r.version))
+    releases.sort(key=lambda r: (_when(r.published_at), r.version))
     out: dict[str, object] = {"releases": tuple(releases)}
     default = [r for r in releases if r.is_default]
     if default:
@@ -128,7 +149,7 @@ def parse_package(data: Any) -> dict[str, object]:
             out["latest_published_at"] = default[-1].published_at
     dates = [r.published_at for r in releases if r.published_at]
     if dates:
-        out["first_published_at"] = min(dates)
+        out["first_published_at"] = min(dates, key=_when)
     return out
 
 
@@ -160,11 +181,95 @@ def parse_project(data: Any, repo: str, *, retrieved: str | None) -> dict[str, o
 
 def _newest(*dates: str | None) -> str | None:
     known = [d for d in dates if d]
-    return max(known) if known else None
+    return max(known, key=_when) if known else None
+
+
+def version_request(target: Target) -> dict[str, Any]:
+    """One versionbatch request (a GetVersionRequest)."""
+    return {
+        "versionKey": {
+            "system": SYSTEMS[target.type],
+            "name": package_name(target),
+            "version": target.version or "",
+        }
+    }
+
+
+def _version_request_key(req: Any) -> str | None:
+    key = req.get("versionKey") if isinstance(req, dict) else None
+    if not isinstance(key, dict):
+        return None
+    return f"{key.get('system')}\0{key.get('name')}\0{key.get('version')}"
+
+
+def _purl_request_key(req: Any) -> str | None:
+    return str(req["purl"]) if isinstance(req, dict) and req.get("purl") else None
+
+
+def _project_request_key(req: Any) -> str | None:
+    key = req.get("projectKey") if isinstance(req, dict) else None
+    return str(key["id"]) if isinstance(key, dict) and key.get("id") else None
+
+
+def _version_item(resp: dict[str, Any]) -> Any:
+    return resp.get("version") or None
+
+
+def _package_item(resp: dict[str, Any]) -> Any:
+    result = resp.get("result")
+    return (result.get("package") or None) if isinstance(result, dict) else None
+
+
+def _project_item(resp: dict[str, Any]) -> Any:
+    return resp.get("project") or None
+
+
+class BatchFailed(Exception):
+    """A batch call that did not give usable answers; ``fallback``: ask one by one."""
+
+    def __init__(self, got: Fetched, *, fallback: bool) -> None:
+        super().__init__(got.reason)
+        self.got = got
+        self.fallback = fallback
+
+
+async def post_batch(
+    fetcher: Fetcher,
+    url: str,
+    requests: list[dict[str, Any]],
+    request_key: Callable[[Any], str | None],
+    item: Callable[[dict[str, Any]], Any],
+) -> dict[str, Any]:
+    """Every page of one batch call: the item (or None when absent) per request key."""
+    wanted = {request_key(r) for r in requests}
+    found: dict[str, Any] = {}
+    token = ""
+    for _page in range(len(requests) + 1):  # a server repeating its token cannot loop us
+        body: dict[str, Any] = {"requests": requests}
+        if token:
+            body["pageToken"] = token
+        got = await fetcher.send("POST", url, json=body)
+        if isinstance(got, Fetched):
+            raise BatchFailed(got, fallback=False)
+        status, data, reason = decode(got.status, got.body, got.content_type)
+        if status != "ok" or not isinstance(data, dict):
+            fetcher.failures += 1
+            fallback = got.status in FALLBACK_STATUS or status == "ok"
+            raise BatchFailed(
+                Fetched("error", reason=reason or "unusable batch answer"), fallback=fallback
+            )
+        for resp in data.get("responses") or ():
+            key = request_key(resp.get("request")) if isinstance(resp, dict) else None
+            if key in wanted and key is not None and found.get(key) is None:
+                found[key] = item(resp)
+        token = str(data.get("nextPageToken") or data.get("next_page_token") or "")
+        if not token:
+            break
+    return {k: found.get(k) for k in wanted if k is not None}
 
 
 class DepsDevSource:
-    """deps.dev for PyPI, npm, Maven, Go, Cargo and NuGet."""
+    """deps.dev for PyPI, npm, Maven, Go, Cargo, NuGet and RubyGems."""
 
     name = "deps.dev"
 
@@ -174,48 +279,131 @@ class DepsDevSource:
     def supports(self, target: Target) -> bool:
         return target.type in SYSTEMS
 
-    async def one(self, target: Target, fetcher: Fetcher) -> SourceData:
-        """Version and package in parallel, then the project of the source repository."""
-        pkg_f = fetcher.get("depsdev-package", target.package_key, package_url(self.base, target))
-        if target.version:
-            ver_f = fetcher.get("depsdev-version", target.key, version_url(self.base, target))
-            pkg, ver = await asyncio.gather(pkg_f, ver_f)
-        else:
-            pkg = await pkg_f
-            ver = Fetched("not-found", reason="no version in the purl")
+    async def _batched(
+        self,
+        fetcher: Fetcher,
+        kind: str,
+        items: dict[str, tuple[dict[str, Any], str]],
+        endpoint: str,
+        request_key: Callable[[Any], str | None],
+        item: Callable[[dict[str, Any]], Any],
+    ) -> dict[str, Fetched]:
+        """Cached answers for ``items`` (cache key -> (batch request, v3 fallback URL))."""
+        out: dict[str, Fetched] = {}
+        todo: list[str] = []
+        for key in items:
+            hit = fetcher.cached(kind, key)
+            if hit is not None:
+                out[key] = hit
+            else:
+                todo.append(key)
+
+        async def chunk(keys: list[str]) -> None:
+            reqs = [items[k][0] for k in keys]
+            try:
+                found = await post_batch(fetcher, f"{self.base}{endpoint}", reqs, request_key, item)
+            except BatchFailed as exc:
+                if not exc.fallback:
+                    for k in keys:
+                        stale = fetcher.stale(kind, k) if exc.got.status == "error" else None
+                        out[k] = stale if stale is not None else exc.got
+                    return
+                got = await asyncio.gather(*(fetcher.get(kind, k, items[k][1]) for k in keys))
+                out.update(zip(keys, got, strict=True))
+                return
+            for k, req in zip(keys, reqs, strict=True):
+                out[k] = fetcher.store_json(kind, k, found.get(request_key(req) or ""))
+
+        await asyncio.gather(
+            *(chunk(todo[i : i + BATCH_MAX]) for i in range(0, len(todo), BATCH_MAX))
+        )
+        return out
+
+    @staticmethod
+    def _facts(
+        target: Target, pkg: Fetched, ver: Fetched
+    ) -> tuple[SourceStatus, dict[str, object]]:
         fields: dict[str, object] = {}
         fields.update(parse_package(pkg.data) if pkg.status == "ok" else {})
         fields.update(parse_version(ver.data) if ver.status == "ok" else {})
+        date = _newest(pkg.date, ver.date)
         if pkg.status != "ok" and ver.status != "ok":
             first = ver if ver.status not in ("not-found",) or not target.version else pkg
             status, reason = first.status, first.reason
             if pkg.status == "not-found" and ver.status == "not-found":
                 status, reason = "not-found", "unknown package (HTTP 404)"
-            return SourceData(SourceStatus("deps.dev", status, reason, _newest(pkg.date, ver.date)))
-        date = _newest(pkg.date, ver.date)
+            return SourceStatus("deps.dev", status, reason, date), {}
         gaps = [
             f"{what} look-up failed: {got.reason}"
             for what, got in (("version", ver), ("package", pkg))
             if got.status in ("error", "offline")
         ]
-        repo = fields.get("repository")
-        if isinstance(repo, str):
-            proj = await fetcher.get("depsdev-project", repo, project_url(self.base, repo))
-            if proj.status == "ok":
-                fields.update(parse_project(proj.data, repo, retrieved=proj.date))
-                date = _newest(date, proj.date)
-            elif proj.status in ("error", "offline"):
-                gaps.append(f"project look-up failed: {proj.reason}")
-        return SourceData(SourceStatus("deps.dev", "ok", "; ".join(gaps), date), fields)
+        return SourceStatus("deps.dev", "ok", "; ".join(gaps), date), fields
 
     async def gather(self, targets: Sequence[Target], fetcher: Fetcher) -> dict[str, SourceData]:
-        async def run(target: Target) -> tuple[str, SourceData]:
+        todo = [t for t in targets if self.supports(t)]
+        versions = {
+            t.key: (version_request(t), version_url(self.base, t)) for t in todo if t.version
+        }
+        packages = {
+            t.package_key: ({"purl": t.package_key}, package_url(self.base, t)) for t in todo
+        }
+        ver_got, pkg_got = await asyncio.gather(
+            self._batched(
+                fetcher,
+                "depsdev-version",
+                versions,
+                "/v3alpha/versionbatch",
+                _version_request_key,
+                _version_item,
+            ),
+            self._batched(
+                fetcher,
+                "depsdev-package",
+                packages,
+                "/v3alpha/purlbatch",
+                _purl_request_key,
+                _package_item,
+            ),
+        )
+        no_version = Fetched("not-found", reason="no version in the purl")
+        partial: dict[str, tuple[SourceStatus, dict[str, object]]] = {}
+        for t in todo:
             try:
-                data = await self.one(target, fetcher)
+                partial[t.key] = self._facts(
+                    t, pkg_got[t.package_key], ver_got.get(t.key, no_version)
+                )
             except Exception as exc:  # one package's surprise never fails the run
-                data = SourceData(SourceStatus("deps.dev", "error", internal_error(exc)))
+                partial[t.key] = (SourceStatus("deps.dev", "error", internal_error(exc)), {})
+        repos = sorted(
+            {r for st, f in partial.values() if isinstance(r := f.get("repository"), str)}
+        )
+        projects = await self._batched(
+            fetcher,
+            "depsdev-project",
+            {r: ({"projectKey": {"id": r}}, project_url(self.base, r)) for r in repos},
+            "/v3alpha/projectbatch",
+            _project_request_key,
+            _project_item,
+        )
+        out: dict[str, SourceData] = {}
+        for t in todo:
+            status, fields = partial[t.key]
+            repo = fields.get("repository")
+            if status.status == "ok" and isinstance(repo, str):
+                proj = projects[repo]
+                reason, date = status.reason, status.date
+                if proj.status == "ok":
+                    try:
+                        fields.update(parse_project(proj.data, repo, retrieved=proj.date))
+                    except Exception as exc:  # an odd project answer only loses the project
+                        reason = "; ".join(x for x in (reason, internal_error(exc)) if x)
+                    date = _newest(date, proj.date)
+                elif proj.status in ("error", "offline"):
+                    reason = "; ".join(
+                        x for x in (reason, f"project look-up failed: {proj.reason}") if x
+                    )
+                status = SourceStatus("deps.dev", "ok", reason, date)
+            out[t.key] = SourceData(status, fields)
             fetcher.advance()
-            return target.key, data
-
-        pairs = await asyncio.gather(*(run(t) for t in targets if self.supports(t)))
-        return dict(pairs)
+        return out

@@ -112,13 +112,22 @@ class Fetcher:
             return iso(time.time())
         return iso(self.cache.put(kind, key, status, body))
 
+    def store_json(self, kind: str, key: str, data: Any) -> Fetched:
+        """Cache one item of a batch answer as if it had been fetched alone (None: a 404)."""
+        if data is None:
+            reason = "unknown package (HTTP 404)"  # what a cached 404 reads back as
+            return Fetched("not-found", None, self.store(kind, key, 404, b""), reason)
+        return Fetched("ok", data, self.store(kind, key, 200, orjson.dumps(data)))
+
     # ---------------------------------------------------------------- network
-    async def send(self, method: str, url: str, *, json: Any = None) -> Response | Fetched:
+    async def send(
+        self, method: str, url: str, *, json: Any = None, timeout: float | None = None
+    ) -> Response | Fetched:
         """One request through the client: a Response, or a Fetched error/offline."""
         if self.client is None:
             return Fetched("offline", reason=OFFLINE_REASON)
         try:
-            return await self.client.request(method, url, json=json)
+            return await self.client.request(method, url, json=json, timeout=timeout)
         except FetchError as exc:
             self.failures += 1
             return Fetched("error", reason=exc.reason)

@@ -12,7 +12,12 @@ Policy (documented in docs/scoring-maintenance.md):
   or exactly ``Retry-After`` when a 429/503 carries it (a value above
   ``max_retry_after`` gives up at once);
 * after ``breaker_threshold`` consecutive transport failures to a host its
-  circuit opens and every later request to it fails at once for this run.
+  circuit opens and every later request to it fails at once for this run;
+* each request, body included, must finish within its timeout (``--timeout``, or a longer
+  one a source asks for, such as OSV's batch); the whole run within ``run_deadline``;
+* a body larger than ``max_body`` bytes once decoded (gzip included) is refused while it
+  arrives; the time slept before retries is bounded per run (``retry_budget``), and the
+  requests to ecosyste.ms per run by ``ecosystems_budget``.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import importlib.util
 import random
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -74,6 +80,10 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, when.timestamp() - current)
 
 
+class _BodyTooLarge(Exception):
+    pass
+
+
 class _RateLimiter:
     """Spaces request starts to the same host by ``1 / rate`` seconds."""
 
@@ -112,6 +122,12 @@ class HttpClient:
         self.requests = 0
         self.bytes = 0
         self.delays: list[float] = []  # every backoff delay slept, for tests and stats
+        self.per_host: dict[str, int] = {}  # requests sent per host
+        self.answered: set[str] = set()  # hosts that sent at least one HTTP answer
+        self.on_request: Callable[[str], None] | None = None
+        self._retry_left = config.retry_budget
+        self._budgets = {urlsplit(config.ecosystems_url).netloc: config.ecosystems_budget}
+        self._deadline: float | None = None  # monotonic end of the run, set on first use
 
     async def __aenter__(self) -> HttpClient:
         return self
@@ -159,10 +175,54 @@ class HttpClient:
                 kind="circuit",
             )
 
-    async def request(self, method: str, url: str, *, json: Any = None) -> Response:
+    def _check_budget(self, host: str) -> None:
+        budget = self._budgets.get(host)
+        if budget is not None and self.per_host.get(host, 0) >= budget:
+            raise FetchError(
+                f"request budget of {budget} per run for {host} spent (the service's "
+                "documented rate limit); later look-ups to it were skipped",
+                kind="budget",
+            )
+
+    def _remaining(self) -> float:
+        """Seconds left before the run deadline (the clock starts at the first request)."""
+        now = time.monotonic()
+        if self._deadline is None:
+            self._deadline = now + self.config.run_deadline
+        return self._deadline - now
+
+    async def _once(
+        self, client: httpx.AsyncClient, method: str, url: str, json: Any, timeout: float
+    ) -> tuple[int, bytes, httpx.Headers]:
+        """One attempt, body included, within ``timeout`` seconds and ``max_body`` bytes."""
+        cap = self.config.max_body
+        async with asyncio.timeout(timeout):
+            async with client.stream(
+                method, url, json=json, timeout=httpx.Timeout(timeout)
+            ) as resp:
+                declared = resp.headers.get("content-length", "")
+                if (
+                    declared.isdigit()
+                    and int(declared) > cap
+                    and not resp.headers.get("content-encoding")
+                ):
+                    raise _BodyTooLarge
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in resp.aiter_bytes():  # decoded: a gzip bomb stops at the cap
+                    size += len(chunk)
+                    if size > cap:
+                        raise _BodyTooLarge
+                    chunks.append(chunk)
+                return resp.status_code, b"".join(chunks), resp.headers
+
+    async def request(
+        self, method: str, url: str, *, json: Any = None, timeout: float | None = None
+    ) -> Response:
         """Send with the retry policy; raise :class:`FetchError` when it finally fails."""
         client = self._open()
         host = urlsplit(url).netloc
+        limit = timeout if timeout is not None else self.config.timeout
         reason, kind = "no attempt made", "error"
         for attempt in range(self.config.max_retries + 1):
             self._check_circuit(host, reason)
@@ -171,16 +231,33 @@ class HttpClient:
                 self._check_circuit(host, reason)  # it may have opened while we queued
                 await self._rate.wait(host)
                 self._check_circuit(host, reason)
+                self._check_budget(host)
+                left = self._remaining()
+                if left <= 0:
+                    raise FetchError(
+                        f"run deadline of {self.config.run_deadline:g} s for metadata reached",
+                        kind="deadline",
+                    )
                 self.requests += 1
+                self.per_host[host] = self.per_host.get(host, 0) + 1
+                if self.on_request is not None:
+                    self.on_request(host)
                 try:
-                    resp = await client.request(method, url, json=json)
+                    status, body, headers = await self._once(
+                        client, method, url, json, min(limit, left)
+                    )
+                except _BodyTooLarge:
+                    raise FetchError(
+                        f"response larger than {self.config.max_body // (1024 * 1024)} MiB "
+                        "(decoded); refused",
+                        kind="toolarge",
+                    ) from None
                 except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                     reason, kind = f"network unreachable ({type(exc).__name__})", "unreachable"
                     self._transport_failure(host)
-                except httpx.TimeoutException as exc:
-                    reason, kind = f"timeout after {self.config.timeout:g} s", "timeout"
+                except (httpx.TimeoutException, TimeoutError):
+                    reason, kind = f"timeout after {min(limit, left):g} s", "timeout"
                     self._transport_failure(host)
-                    del exc
                 except httpx.TransportError as exc:
                     reason = f"connection reset or truncated response ({type(exc).__name__})"
                     kind = "error"
@@ -189,23 +266,34 @@ class HttpClient:
                     raise FetchError(f"invalid response ({type(exc).__name__})") from exc
                 else:
                     self._failures[host] = 0
-                    self.bytes += len(resp.content)
-                    if resp.status_code not in RETRY_STATUS:
-                        ctype = resp.headers.get("content-type", "")
-                        return Response(resp.status_code, resp.content, ctype)
-                    reason, kind = f"HTTP {resp.status_code}", "http"
-                    if resp.status_code in (429, 503):
-                        delay = parse_retry_after(resp.headers.get("retry-after"))
+                    self.answered.add(host)
+                    self.bytes += len(body)
+                    if status not in RETRY_STATUS:
+                        return Response(status, body, headers.get("content-type", ""))
+                    reason, kind = f"HTTP {status}", "http"
+                    if status in (429, 503):
+                        delay = parse_retry_after(headers.get("retry-after"))
                         if delay is not None and delay > self.config.max_retry_after:
                             raise FetchError(
-                                f"HTTP {resp.status_code} with Retry-After {delay:g} s "
+                                f"HTTP {status} with Retry-After {delay:g} s "
                                 f"(more than {self.config.max_retry_after:g} s)",
                                 kind="http",
                             )
             if attempt == self.config.max_retries:
                 break
             wait = delay if delay is not None else self.backoff(attempt)
+            if wait > self._retry_left:
+                raise FetchError(
+                    f"{reason}; retry budget of {self.config.retry_budget:g} s per run spent",
+                    kind=kind,
+                )
+            self._retry_left -= wait
             self.delays.append(wait)
             await asyncio.sleep(wait)
         suffix = f" after {self.config.max_retries + 1} attempts" if self.config.max_retries else ""
         raise FetchError(reason + suffix, kind=kind)
+
+    @property
+    def unreachable(self) -> bool:
+        """True when requests were sent and no host ever answered."""
+        return self.requests > 0 and not self.answered

@@ -83,7 +83,7 @@ class PackageFacts:
     first_published_at: str | None = None
     deprecated: bool | None = None
     deprecated_source: SourceName | None = None
-    status: str | None = None  # ecosyste.ms status: deprecated / removed / unmaintained / ...
+    status: str | None = None  # registry status: deprecated / removed / unpublished / archived...
     archived: bool | None = None
     maintainers: int | None = None
     dependents: int | None = None
@@ -151,6 +151,8 @@ class Target:
     namespace: str | None
     name: str
     version: str | None
+    raw_name: str | None = None  # the name as the SBOM's purl wrote it, when it differs
+    alt_name: str | None = None  # the component's own name field, when it differs
 
     @property
     def package_key(self) -> str:

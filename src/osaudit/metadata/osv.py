@@ -1,8 +1,15 @@
 """OSV: ``POST /v1/querybatch`` for the exact versions, then ``GET /v1/vulns/{id}``
 (bounded, deduplicated) to learn which versions fix each vulnerability.
 
-Each package's batch answer is cached on its own, so a later run with other
-packages only asks for the new ones.
+What the OSV API does (docs/api/post-v1-querybatch.md, go/internal/api/query_affected.go):
+at most 1,000 queries per batch (more is a 400 "too many queries"); one invalid query
+makes the whole batch a 400, so a rejected batch is split in halves and retried until the
+bad query stands alone; a result carries ``next_page_token`` when the query had more
+vulns than fit (1,000 per query, ~3,000 or 10 MB per batch, or the 35 s batch deadline),
+and the next page is asked with ``page_token`` for those queries only. A batch request
+gets a timeout above OSV's 35 s. Only ``ECOSYSTEM`` and ``SEMVER`` ranges name versions:
+a ``GIT`` range's ``fixed`` is a commit hash. Each package's complete answer is cached on
+its own, so a later run with other packages only asks for the new ones.
 """
 
 from __future__ import annotations
@@ -56,6 +63,11 @@ def parse_batch_item(item: Any) -> list[str] | None:
     return sorted({str(v["id"]) for v in vulns if isinstance(v, dict) and v.get("id")})
 
 
+BATCH_MAX = 1000  # OSV's maxBatchQueries
+BATCH_TIMEOUT = 40.0  # seconds; OSV gives a batch up to 35 s (maxBatchQueryTimeout)
+VERSION_RANGES = frozenset({"ECOSYSTEM", "SEMVER"})  # a GIT range's events are commits
+
+
 def fixed_versions(vuln: Any, target: Target) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """(fixed versions for this package, aliases, summary) from a ``/v1/vulns/{id}`` body."""
     if not isinstance(vuln, dict):
@@ -73,7 +85,7 @@ def fixed_versions(vuln: Any, target: Target) -> tuple[tuple[str, ...], tuple[st
         if purl != want_purl and name != want_name:
             continue
         for rng in aff.get("ranges") or ():
-            if not isinstance(rng, dict):
+            if not isinstance(rng, dict) or rng.get("type") not in VERSION_RANGES:
                 continue
             for event in rng.get("events") or ():
                 if isinstance(event, dict) and event.get("fixed"):
@@ -94,33 +106,70 @@ class OsvSource:
     def supports(self, target: Target) -> bool:
         return target.type in SUPPORTED and bool(target.version)
 
-    async def _batch(self, chunk: list[Target], fetcher: Fetcher, out: dict[str, Fetched]) -> None:
-        body = {"queries": [query(t) for t in chunk]}
-        got = await fetcher.send("POST", f"{self.base}/v1/querybatch", json=body)
+    async def _post(self, chunk: list[tuple[Target, str]], fetcher: Fetcher) -> list[Any] | Fetched:
+        """One querybatch call: its results in query order, or why it failed."""
+        queries = []
+        for t, token in chunk:
+            q = query(t)
+            if token:
+                q["page_token"] = token
+            queries.append(q)
+        got = await fetcher.send(
+            "POST",
+            f"{self.base}/v1/querybatch",
+            json={"queries": queries},
+            timeout=max(fetcher.config.timeout, BATCH_TIMEOUT),
+        )
         if isinstance(got, Fetched):
-            for t in chunk:
-                stale = fetcher.stale("osv", t.key) if got.status == "error" else None
-                out[t.key] = stale if stale is not None else got
-            return
+            return got
         status, data, reason = decode(got.status, got.body, got.content_type)
+        if got.status == 400:
+            return Fetched("error", reason="OSV rejected the query (HTTP 400)")
         results = data.get("results") if isinstance(data, dict) else None
         if status == "ok" and (not isinstance(results, list) or len(results) != len(chunk)):
             status, reason = "error", "querybatch answer does not match the queries"
         if status != "ok":
             fetcher.failures += 1
-            for t in chunk:
-                stale = fetcher.stale("osv", t.key)
-                out[t.key] = stale if stale is not None else Fetched("error", reason=reason)
-            return
+            return Fetched("error", reason=reason)
         assert isinstance(results, list)
-        for t, item in zip(chunk, results, strict=True):
-            ids = parse_batch_item(item)
-            if ids is None:
-                out[t.key] = Fetched("error", reason="malformed querybatch result")
-                continue
-            payload = orjson.dumps({"vulns": [{"id": i} for i in ids]})
-            date = fetcher.store("osv", t.key, 200, payload)
-            out[t.key] = Fetched("ok", {"vulns": [{"id": i} for i in ids]}, date)
+        return results
+
+    async def _batch(self, chunk: list[Target], fetcher: Fetcher, out: dict[str, Fetched]) -> None:
+        """Every page for ``chunk``; a 400 splits it until the rejected query stands alone."""
+        ids: dict[str, set[str]] = {t.key: set() for t in chunk}
+        pending: list[tuple[Target, str]] = [(t, "") for t in chunk]
+        for _page in range(10_000):  # a server repeating its token cannot loop us
+            if not pending:
+                break
+            results = await self._post(pending, fetcher)
+            if isinstance(results, Fetched):
+                if results.reason.endswith("(HTTP 400)") and len(pending) > 1:
+                    half = len(pending) // 2
+                    for part in (pending[:half], pending[half:]):
+                        await self._batch([t for t, _ in part], fetcher, out)
+                    # pages already read are lost with the split: ids restart in the halves
+                    return
+                for t, _ in pending:
+                    stale = fetcher.stale("osv", t.key) if results.status == "error" else None
+                    out[t.key] = stale if stale is not None else results
+                    ids.pop(t.key, None)
+                break
+            nxt: list[tuple[Target, str]] = []
+            for (t, _), item in zip(pending, results, strict=True):
+                found = parse_batch_item(item)
+                if found is None:
+                    out[t.key] = Fetched("error", reason="malformed querybatch result")
+                    ids.pop(t.key, None)
+                    continue
+                ids[t.key].update(found)
+                token = item.get("next_page_token") or item.get("nextPageToken")
+                if isinstance(token, str) and token:
+                    nxt.append((t, token))
+            pending = nxt
+        for key, all_ids in ids.items():
+            payload = {"vulns": [{"id": i} for i in sorted(all_ids)]}
+            date = fetcher.store("osv", key, 200, orjson.dumps(payload))
+            out[key] = Fetched("ok", payload, date)
 
     async def gather(self, targets: Sequence[Target], fetcher: Fetcher) -> dict[str, SourceData]:
         todo = [t for t in targets if self.supports(t)]
@@ -132,7 +181,8 @@ class OsvSource:
                 answers[t.key] = hit
             else:
                 missing.append(t)
-        chunks = [missing[i : i + self.batch] for i in range(0, len(missing), self.batch)]
+        size = min(self.batch, BATCH_MAX)
+        chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
         await asyncio.gather(*(self._batch(c, fetcher, answers) for c in chunks))
 
         ids_of: dict[str, list[str]] = {}
