@@ -1,105 +1,192 @@
-"""Benchmark metadata collection: 1,000 synthetic components against the local fake API.
+"""Benchmark metadata collection against the loopback services (tests/apiserver.py).
 
-Each service runs on its own 127.0.0.1 port (as deps.dev, ecosyste.ms, OSV and
-Scorecard are separate hosts) with 50 ms latency per request. Prints requests,
-bytes, wall time and the ratio to the ideal ``requests x latency / concurrency``
-(target <= 1.5), then a second run with a warm cache (target: 0 requests, < 1 s).
+For each size (1,000 and 10,000 synthetic PyPI components by default) a fresh child
+process runs a cold collection, then a warm one on the same cache. Each service runs
+in its own process on its own 127.0.0.1 port (deps.dev, ecosyste.ms, OSV and Scorecard
+are separate hosts) with 50 ms latency per request. Printed per size:
 
-    /work/venv/bin/python benchmarks/bench_metadata.py [--components N] [--latency S]
+* requests per service (counted by the servers), cold and warm;
+* cold wall time and its ratio to the ideal: latency x sequential rounds, where a stage's
+  rounds are ceil(its requests / concurrency) and the stages follow the data flow
+  (1: versions, packages, ecosyste.ms, OSV queries; 2: deps.dev projects and OSV
+  vulnerability records, which need stage 1's answers; 3: the Scorecard API, for
+  repositories deps.dev has no Scorecard for);
+* peak memory (max RSS of the collecting process);
+* whether every fact the synthetic services return reached the facts, and whether the
+  warm facts equal the cold ones.
+
+Targets (issue 13): <= 100 requests per 1,000 components cold, 0 warm, ratio <= 2.
+
+    python benchmarks/bench_metadata.py [--sizes 1000 10000] [--latency 0.05]
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import multiprocessing as mp
-import os
+import resource
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.apiserver import ApiServer  # noqa: E402
 
-from osaudit import model  # noqa: E402
-from osaudit.metadata.collect import collect  # noqa: E402
-from osaudit.metadata.config import MetadataConfig  # noqa: E402
+SERVICES = ("deps.dev", "ecosyste.ms", "osv", "scorecard")
+# Which requests need which earlier answers (see the module docstring).
+STAGE_2 = ("/v3alpha/projectbatch", "/v3/projects/", "/v1/vulns/")
+STAGE_3 = ("/projects/",)
 
 
-def _serve(latency: float, urls: mp.Queue, stop: mp.Event) -> None:  # type: ignore[type-arg]
-    """Child process: one fake API server until ``stop`` is set (keeps the GIL apart)."""
+def _serve(latency: float, urls: Any, counts: Any, stop: Any) -> None:
+    """Child process: one loopback API server until ``stop`` is set."""
     srv = ApiServer(latency=latency, synthetic=True).start()
     urls.put(srv.url)
-    stop.wait()
+    while not stop.wait(0.05):
+        if not counts.empty():
+            counts.get()
+            with srv._lock:
+                paths = [r.path for r in srv.requests]
+                srv.requests.clear()
+            urls.put(paths)
     srv.stop()
+
+
+def _stage(path: str) -> int:
+    if path.startswith(STAGE_3) and not path.startswith("/v3"):
+        return 3
+    return 2 if path.startswith(STAGE_2) else 1
+
+
+def _complete(facts: Any, n: int) -> bool:
+    """Every fact the synthetic services give for ``synth-<n>`` is in ``facts``."""
+    card = facts.scorecard
+    vulns_ok = facts.vulns is not None and (
+        (n % 50 != 0 and facts.vulns == ())
+        or (n % 50 == 0 and len(facts.vulns) == 1 and facts.vulns[0].fixed == ("1.5.0",))
+    )
+    return all(
+        (
+            facts.published_at == "2024-01-01T00:00:00Z",
+            facts.licences == ("MIT",),
+            facts.advisories == ((f"OSV-SYNTH-{n}",) if n % 50 == 0 else ()),
+            len(facts.releases) == 6,
+            facts.latest_version == "1.5.0",
+            facts.first_published_at is not None,
+            facts.maintainers == 1 + n % 3,
+            facts.dependents == n,
+            facts.critical is (n % 100 == 0),
+            facts.repository == f"github.com/synth/synth-{n}",
+            card is not None and card.overall == 5.5 and card.maintained == 7,
+            facts.stars == 10,
+            vulns_ok,
+        )
+    )
+
+
+def _one_size(size: int, urls: list[str], latency: float, concurrency: int, out: Any) -> None:
+    """Child process: cold then warm collection of ``size`` components."""
+    from osaudit import model
+    from osaudit.metadata.collect import collect
+    from osaudit.metadata.config import MetadataConfig
+
+    comps = [
+        model.Component(ref=f"c{i}", name=f"synth-{i}", purl=f"pkg:pypi/synth-{i}@1.0.0")
+        for i in range(size)
+    ]
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    with tempfile.TemporaryDirectory() as cache_dir:
+        cfg = MetadataConfig(
+            depsdev_url=urls[0],
+            ecosystems_url=urls[1],
+            osv_url=urls[2],
+            scorecard_url=urls[3],
+            cache_dir=Path(cache_dir),
+            concurrency=concurrency,
+            quiet=True,
+        )
+        started = time.perf_counter()
+        cold = collect(comps, cfg, now=now)
+        cold_wall = time.perf_counter() - started
+        out.put(("cold", cold_wall))
+        out.get()  # the parent has read the servers' counts
+        started = time.perf_counter()
+        warm = collect(comps, cfg, now=now)
+        warm_wall = time.perf_counter() - started
+        complete = sum(1 for i in range(size) if _complete(cold.facts[f"c{i}"], i))
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        out.put(("warm", warm_wall, complete, warm.facts == cold.facts, peak_kib))
+
+
+def _counts(queues: list[tuple[Any, Any]]) -> list[list[str]]:
+    paths = []
+    for urls_q, counts_q in queues:
+        counts_q.put(1)
+        paths.append(urls_q.get(timeout=30))
+    return paths
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--components", type=int, default=1000)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
-    comps = [
-        model.Component(ref=f"c{i}", name=f"synth-{i}", purl=f"pkg:pypi/synth-{i}@1.0.0")
-        for i in range(args.components)
-    ]
     ctx = mp.get_context("spawn")
     stop = ctx.Event()
-    queue: mp.Queue = ctx.Queue()  # type: ignore[type-arg]
-    procs = [ctx.Process(target=_serve, args=(args.latency, queue, stop)) for _ in range(4)]
+    queues = [(ctx.Queue(), ctx.Queue()) for _ in SERVICES]
+    procs = [
+        ctx.Process(target=_serve, args=(args.latency, u, c, stop)) for u, c in queues
+    ]
     for p in procs:
         p.start()
-    urls = [queue.get(timeout=30) for _ in procs]
+    urls = [u.get(timeout=30) for u, _ in queues]
+    ok = True
     try:
-        with tempfile.TemporaryDirectory() as cache_dir:
-            cfg = MetadataConfig(
-                depsdev_url=urls[0],
-                ecosystems_url=urls[1],
-                osv_url=urls[2],
-                scorecard_url=urls[3],
-                cache_dir=Path(cache_dir),
-                concurrency=args.concurrency,
-                quiet=True,
+        for size in args.sizes:
+            _counts(queues)  # reset
+            out = ctx.Queue()
+            child = ctx.Process(
+                target=_one_size, args=(size, urls, args.latency, args.concurrency, out)
             )
-            now = datetime(2026, 11, 1, tzinfo=UTC)
-            started, cpu = time.perf_counter(), time.process_time()
-            cold = collect(comps, cfg, now=now)
-            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-            served = cold.stats.requests
-            ideal = served * args.latency / args.concurrency
-            unknown = sum(1 for f in cold.facts.values() if not f.ok("deps.dev"))
+            child.start()
+            _, cold_wall = out.get(timeout=3600)
+            cold_paths = _counts(queues)
+            out.put(1)
+            _, warm_wall, complete, same, peak_kib = out.get(timeout=3600)
+            warm_paths = _counts(queues)
+            child.join(60)
+            stages = {1: 0, 2: 0, 3: 0}
+            for paths in cold_paths:
+                for path in paths:
+                    stages[_stage(path)] += 1
+            rounds = sum(math.ceil(n / args.concurrency) for n in stages.values())
+            ideal = rounds * args.latency
+            total = sum(len(p) for p in cold_paths)
+            per_k = total * 1000 / size
             print(
-                f"components:        {args.components} (latency {args.latency * 1000:.0f} ms, "
+                f"{size:,} components (latency {args.latency * 1000:.0f} ms, "
                 f"concurrency {args.concurrency})"
             )
-            print(f"cold run requests: {cold.stats.requests}")
-            print(f"cold run bytes:    {cold.stats.bytes} received")
+            for name, paths, warm in zip(SERVICES, cold_paths, warm_paths, strict=True):
+                print(f"  {name:12} cold {len(paths):6,} requests; warm {len(warm):,}")
+            print(f"  total        cold {total:6,} requests ({per_k:.1f} per 1,000 components)")
             print(
-                f"cold run time:     {wall:.2f} s; ideal {ideal:.2f} s; "
-                f"ratio {wall / ideal:.2f} (target <= 1.5)"
+                f"  cold wall    {cold_wall:.2f} s; ideal {ideal:.2f} s ({rounds} rounds: "
+                f"stages {stages[1]}/{stages[2]}/{stages[3]} requests); "
+                f"ratio {cold_wall / ideal:.2f}"
             )
-            print(
-                f"cold run CPU:      {cpu:.2f} s in this process "
-                f"({cpu / max(1, cold.stats.requests) * 1000:.2f} ms per request); "
-                f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
-            )
-            print(
-                f"cold run failures: {cold.stats.failures}; components without deps.dev "
-                f"facts: {unknown}"
-            )
-            started = time.perf_counter()
-            warm = collect(comps, cfg, now=now)
-            wall2 = time.perf_counter() - started
-            print(
-                f"warm run requests: {warm.stats.requests}; "
-                f"cache hits {warm.stats.cache_hits}; time {wall2:.3f} s (target < 1 s)"
-            )
-            same = {k: v for k, v in warm.facts.items()} == {k: v for k, v in cold.facts.items()}
-            print(f"warm facts identical to cold facts: {same}")
-            ok = wall / ideal <= 1.5 and warm.stats.requests == 0 and wall2 < 1.0 and same
+            print(f"  warm wall    {warm_wall:.2f} s")
+            print(f"  peak memory  {peak_kib / 1024:.0f} MiB (max RSS of the collecting process)")
+            print(f"  facts        complete for {complete:,}/{size:,}; warm == cold: {same}")
+            warm_total = sum(len(p) for p in warm_paths)
+            ok = ok and per_k <= 100 and warm_total == 0 and complete == size and same
+            ok = ok and cold_wall / ideal <= 2
     finally:
         stop.set()
         for p in procs:

@@ -41,6 +41,7 @@ import contextlib
 import gzip
 import ipaddress
 import json
+import re
 import socket
 import struct
 import threading
@@ -266,6 +267,8 @@ class ApiServer:
         return None
 
     def _depsdev(self, system: str, name: str, version: str | None) -> Any:
+        if system.upper() == "PYPI":  # deps.dev canonicalises PyPI names (PEP 503)
+            name = _pep503(name)
         path = f"/v3/systems/{system.upper()}/packages/{name}"
         if version is not None:
             path += f"/versions/{version}"
@@ -408,6 +411,12 @@ class ApiServer:
             purl = str(pkg.get("purl") or "")
             if "@" in purl and q.get("version"):  # "Use either version or a versioned purl"
                 return 400, {"code": 3, "message": f"error in query at index {i}: invalid query"}
+            try:  # parseQuery: a purl that does not parse rejects the whole batch
+                parsed = PackageURL.from_string(purl)
+            except ValueError as exc:
+                return 400, {"code": 3, "message": str(exc)}
+            if parsed.type == "pypi":  # OSV normalises PyPI names
+                purl = f"pkg:pypi/{_pep503(parsed.name)}"
             key = f"{purl}@{q.get('version')}"
             ids = self.data["osv"]["querybatch"].get(key)
             if ids is None and self.synthetic:
@@ -571,6 +580,10 @@ class ApiServer:
         await writer.drain()
         with self._lock:
             self.bytes_sent += len(data)
+
+
+def _pep503(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 # ---------------------------------------------------------------------- synthetic data

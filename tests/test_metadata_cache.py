@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sysconfig
 
 import pytest
 
@@ -153,3 +154,91 @@ def test_summary_line_and_progress_bar_on_stderr(server, tmp_path, capsys):
     assert "osaudit: metadata: 2 packages," in err and "cache hits, 0 failures" in err
     collect(components("requests"), config(server.url, tmp_path), now=NOW)  # quiet
     assert capsys.readouterr().err == ""
+
+
+def test_cache_of_another_shape_is_rebuilt_not_disabled(server, tmp_path):
+    """Issue 16 item 7: valid sqlite, foreign ``entries`` table: heal instead of running uncached."""
+    with sqlite3.connect(tmp_path / FILE_NAME) as db:
+        db.execute("CREATE TABLE entries (id INTEGER PRIMARY KEY, payload TEXT)")
+        db.execute("INSERT INTO entries (payload) VALUES ('not ours')")
+    result = collect(components("requests"), config(server.url, tmp_path), now=NOW)
+    assert result.facts["requests"].ok("deps.dev")
+    assert not any("not usable" in w for w in result.warnings)
+    assert any("rebuilt" in w for w in result.warnings)
+    assert (tmp_path / (FILE_NAME + ".corrupt")).exists()  # kept for inspection
+    n = len(server.requests)
+    again = collect(components("requests"), config(server.url, tmp_path), now=NOW)
+    assert len(server.requests) == n and again.stats.cache_hits > 0
+
+
+_READ_ONLY_RUN = """
+import json, sys
+from pathlib import Path
+from osaudit.metadata.collect import collect
+from tests.apiserver import NOW, components, config
+cfg = config("http://127.0.0.1:9", Path(sys.argv[1]), offline=True)
+result = collect(components("requests"), cfg, now=NOW)
+facts = result.facts["requests"]
+print(json.dumps({"deps": facts.ok("deps.dev"), "eco": facts.ok("ecosyste.ms"),
+                  "hits": result.stats.cache_hits, "warnings": list(result.warnings)}))
+"""
+
+
+def _world_runnable(exe: str) -> str | None:
+    """``exe`` resolved, when every directory on its path lets other users through."""
+    from pathlib import Path
+
+    path = Path(exe).resolve()
+    if not path.is_file() or not path.stat().st_mode & 0o001:
+        return None
+    if any(not p.stat().st_mode & 0o001 for p in path.parents):
+        return None
+    return str(path)
+
+
+def test_read_only_cache_is_still_read_offline(server):
+    """Issue 16 item 7: a shared cache this user cannot write still answers ``--offline``."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    shared = Path(tempfile.mkdtemp(prefix="osaudit-ro-"))
+    try:
+        collect(components("requests"), config(server.url, shared), now=NOW)
+        Cache(shared).close()  # checkpointed and closed: what a nightly job leaves behind
+        for name in os.listdir(shared):
+            os.chmod(shared / name, 0o444)
+        os.chmod(shared, 0o555)
+        python, demote = sys.executable, None
+        paths = [str(root), str(root / "src"), sysconfig.get_paths()["purelib"]]
+        if os.geteuid() == 0:  # root writes anything: read it as an unprivileged user
+            python = _world_runnable(sys.executable) or _world_runnable("/usr/bin/python3")
+            if python is None:
+                pytest.skip("no Python interpreter an unprivileged user can run")
+
+            def demote() -> None:
+                os.setgid(65534)
+                os.setuid(65534)
+
+        proc = subprocess.run(
+            [python, "-c", _READ_ONLY_RUN, str(shared)],
+            cwd=shared,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            preexec_fn=demote,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(paths), "HOME": str(shared)},
+        )
+        assert proc.returncode == 0, proc.stderr
+        got = json.loads(proc.stdout.strip().splitlines()[-1])
+        assert got["deps"] and got["eco"] and got["hits"] > 0
+        assert any("not writable" in w for w in got["warnings"])
+        assert not any("not usable" in w for w in got["warnings"])
+    finally:
+        os.chmod(shared, 0o755)
+        shutil.rmtree(shared, ignore_errors=True)

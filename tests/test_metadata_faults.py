@@ -9,7 +9,7 @@ import time
 import pytest
 
 from osaudit import model
-from osaudit.metadata.collect import collect
+from osaudit.metadata.collect import UNREACHABLE, collect
 from osaudit.metadata.http import FetchError, HttpClient, parse_retry_after
 from osaudit.scoring.maintenance import score_maintenance
 from tests.apiserver import NOW, ApiServer, LoopbackGuard, closed_port_url, components, config
@@ -159,7 +159,18 @@ def test_circuit_breaker_on_unreachable_network(tmp_path):
         axis = score_maintenance(facts, now=NOW)
         assert axis.level == "unknown" and axis.reasons[0].code == "MT-UNREACHABLE"
     assert any("circuit open" in w for w in result.warnings)
+    assert UNREACHABLE in result.warnings  # one warning with the way out, not 200
     assert elapsed < 30  # sanity bound only; the benchmark measures speed
+
+
+def test_unreachable_line_names_the_way_out_and_only_when_nothing_answered(server, tmp_path, capsys):
+    cfg = config(closed_port_url(), tmp_path, quiet=False, breaker_threshold=3)
+    collect(components("requests", "six"), cfg, now=NOW)
+    lines = [x for x in capsys.readouterr().err.splitlines() if "could be reached" in x]
+    assert len(lines) == 1 and "--offline" in lines[0] and "OSAUDIT_OSV_URL" in lines[0]
+    # one service down, the others answering: no such warning
+    cfg = config(server.url, tmp_path, scorecard_url=closed_port_url(), refresh=True)
+    assert UNREACHABLE not in collect(components("oldlib"), cfg, now=NOW).warnings
 
 
 def test_odd_json_shapes_do_not_fail_the_run(server, tmp_path):
@@ -211,3 +222,73 @@ def test_concurrency_is_bounded(tmp_path):
         starts = sorted(r.at for r in srv.requests)
         # never more than 2 requests within one latency window
         assert all(b - a >= 0.15 for a, b in zip(starts, starts[2:], strict=False))
+
+
+# ---- issue 16 item 2: deadlines, body cap, retry budget per run -------------------------
+def test_a_body_trickling_forever_ends_at_the_request_deadline(server, tmp_path):
+    """1 byte every 0.1 s never trips a read timeout; the per-request deadline ends it."""
+    server.fault(VERSION, "trickle", delay=0.1)
+    cfg = config(server.url, tmp_path, timeout=1.0, max_retries=0)
+    started = time.monotonic()
+    resp, _client = _get(cfg, server.url + VERSION)
+    assert isinstance(resp, FetchError) and resp.reason.startswith("timeout after 1 s")
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("kind", ["endless", "gzipbomb"])
+def test_a_body_beyond_the_cap_is_refused_as_it_arrives(server, tmp_path, kind):
+    """A never-ending chunked body, and 64 MiB inflated from a small gzip, against a 1 MiB cap."""
+    server.fault(VERSION, kind, size=64 * 1024 * 1024)
+    cfg = config(server.url, tmp_path, max_body=1024 * 1024, max_retries=0)
+    resp, client = _get(cfg, server.url + VERSION)
+    assert isinstance(resp, FetchError)
+    assert resp.reason == "response larger than 1 MiB (decoded); refused"
+    assert client.bytes == 0  # nothing of it was kept
+
+
+def test_a_refused_body_degrades_to_unknown_with_the_reason(server, tmp_path):
+    server.fault("/v3alpha/versionbatch", "endless")
+    cfg = config(server.url, tmp_path, max_body=1024 * 1024, max_retries=0)
+    facts = collect(components("requests"), cfg, now=NOW).facts["requests"]
+    assert facts.ok("deps.dev")  # the package list still came through purlbatch
+    assert "version look-up failed: response larger than 1 MiB" in facts.status_of("deps.dev").reason
+
+
+def test_retry_after_is_budgeted_per_run_not_per_attempt(server, tmp_path):
+    """Three requests each told ``Retry-After: 1`` three times: 9 s unbudgeted, here <= 1.5 s."""
+    server.fault(VERSION, "status", code=429, retry_after="1")
+    cfg = config(server.url, tmp_path, max_retries=3, retry_budget=1.5)
+
+    async def run():
+        async with HttpClient(cfg) as client:
+            return await asyncio.gather(
+                *(client.request("GET", server.url + VERSION) for _ in range(3)),
+                return_exceptions=True,
+            ), client
+
+    started = time.monotonic()
+    answers, client = asyncio.run(run())
+    elapsed = time.monotonic() - started
+    assert all(isinstance(a, FetchError) for a in answers)
+    assert any("retry budget of 1.5 s per run spent" in a.reason for a in answers)
+    assert sum(client.delays) <= 1.5 and elapsed < 2.5
+
+
+def test_the_run_deadline_stops_later_requests(tmp_path):
+    with ApiServer(latency=0.3) as srv:
+        cfg = config(srv.url, tmp_path, concurrency=1, run_deadline=0.5)
+        answers = _many_tolerant(cfg, [srv.url + VERSION] * 5)
+    assert isinstance(answers[0], object) and not isinstance(answers[0], FetchError)
+    late = [a for a in answers if isinstance(a, FetchError)]
+    assert late and all("run deadline of 0.5 s" in a.reason or "timeout" in a.reason for a in late)
+    assert sum(1 for a in answers if not isinstance(a, FetchError)) <= 2
+
+
+def _many_tolerant(cfg, urls):
+    async def run():
+        async with HttpClient(cfg) as client:
+            return await asyncio.gather(
+                *(client.request("GET", u) for u in urls), return_exceptions=True
+            )
+
+    return asyncio.run(run())

@@ -39,7 +39,7 @@ def test_good_packages_have_complete_facts(server, tmp_path, guard):
     assert req.maintainers == 3 and req.dependents == 61234 and req.critical is True
     assert req.first_published_at == "2011-02-14T00:00:00.000Z"  # earliest of both sources
     assert req.vulns is not None and [v.id for v in req.vulns] == ["GHSA-9wx4-h78v-vm56"]
-    assert req.vulns[0].fixed == ("2.32.0",) and req.vulns[0].fixed_known
+    assert req.vulns[0].fixed == ("2.32.2",) and req.vulns[0].fixed_known
     assert req.stars == 52900 and req.oss_fuzz is True
     # every component got facts, keyed by ref
     assert sorted(result.facts) == sorted(c.ref for c in components())

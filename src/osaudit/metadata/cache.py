@@ -3,7 +3,9 @@
 Entries are keyed by ``(kind, key)`` and store the HTTP status, the response
 body and the retrieval time. A kind decides the time to live (``TTL``). The
 file lives in ``$OSAUDIT_CACHE_DIR`` or platformdirs' ``user_cache_dir("osaudit")``.
-A corrupted file is moved aside and rebuilt; a bad row is dropped.
+A corrupted file, or one whose ``entries`` table has another shape (another tool's, or
+a future osaudit's), is moved aside and rebuilt; a bad row is dropped. A file this user
+cannot write (a shared, read-only cache) is still read, and nothing is stored.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ TTL: dict[str, float] = {
 }
 NEGATIVE_TTL = 1 * DAY  # 404 answers are kept at most this long
 FILE_NAME = "metadata.sqlite3"
+_COLUMNS = ("kind", "key", "status", "body", "fetched")
 BATCH = 200  # entries buffered before one write transaction
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -75,6 +78,10 @@ class KindInfo:
     newest: str | None
 
 
+class _ForeignSchema(Exception):
+    """The file is a database, but not one of ours: rebuild it."""
+
+
 class Cache:
     """The response cache. ``get`` never raises; ``put`` ignores write failures."""
 
@@ -86,6 +93,7 @@ class Cache:
         self._pending: dict[tuple[str, str], tuple[int, bytes, float]] = {}
         self.rebuilt = False  # True when a corrupted file was replaced during this run
         self.disabled = ""  # why the cache cannot be used at all, when it cannot
+        self.read_only = ""  # why answers are read but not stored, when they are not
 
     # ------------------------------------------------------------------ connection
     def _connect(self) -> sqlite3.Connection | None:
@@ -93,11 +101,17 @@ class Cache:
         if self._db is not None or self.disabled:
             return self._db
         try:
+            if self._unwritable():
+                self._db = self._open_read_only()
+                return self._db
             self.directory.mkdir(parents=True, exist_ok=True)
             try:
                 self._db = self._open()
+            except _ForeignSchema:
+                self._rebuild()
+                self._db = self._open()
             except sqlite3.OperationalError:
-                raise  # locked, read-only, no permission: not corruption
+                raise  # locked, no permission: not corruption
             except sqlite3.DatabaseError:
                 self._rebuild()
                 self._db = self._open()
@@ -105,6 +119,36 @@ class Cache:
             self.disabled = f"{self.path}: {exc}"
             return None
         return self._db
+
+    def _unwritable(self) -> bool:
+        """True when the file exists but this process may not write it or its directory."""
+        if not self.path.is_file():
+            return False
+        return not (os.access(self.path, os.W_OK) and os.access(self.directory, os.W_OK))
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """Read a cache this user cannot write (``immutable``: no WAL/shm files needed)."""
+        self.read_only = f"{self.path} is not writable: answers are read but not stored"
+        uri = self.path.resolve().as_uri()
+        last: sqlite3.Error | None = None
+        for mode in ("mode=ro", "immutable=1"):
+            db = sqlite3.connect(f"{uri}?{mode}", uri=True, timeout=10.0, isolation_level=None)
+            try:
+                self._check_columns(db)
+                db.execute("SELECT kind, key, status, body, fetched FROM entries LIMIT 1")
+            except (sqlite3.Error, _ForeignSchema) as exc:
+                db.close()
+                last = exc if isinstance(exc, sqlite3.Error) else sqlite3.DatabaseError(str(exc))
+                continue
+            return db
+        assert last is not None
+        raise last
+
+    @staticmethod
+    def _check_columns(db: sqlite3.Connection) -> None:
+        cols = tuple(row[1] for row in db.execute("PRAGMA table_info(entries)"))
+        if cols and cols != _COLUMNS:
+            raise _ForeignSchema(f"entries table has columns {', '.join(cols)}")
 
     def _failed(self, exc: sqlite3.Error) -> None:
         """Rebuild on corruption; a lock or I/O problem only skips this operation."""
@@ -117,15 +161,16 @@ class Cache:
             db.execute("PRAGMA busy_timeout=10000")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            self._check_columns(db)
             db.execute(_SCHEMA)
             db.execute("SELECT kind, key, status, body, fetched FROM entries LIMIT 1").fetchall()
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, _ForeignSchema):
             db.close()
             raise
         return db
 
     def _rebuild(self) -> None:
-        """Move a corrupted database aside (kept as ``.corrupt``) and start empty."""
+        """Move a corrupted or foreign database aside (kept as ``.corrupt``), start empty."""
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
@@ -190,7 +235,7 @@ class Cache:
         rows = [(k, key, st, body, ts) for (k, key), (st, body, ts) in self._pending.items()]
         self._pending.clear()
         db = self._connect()
-        if db is None:
+        if db is None or self.read_only:
             return
         try:
             with db:
@@ -206,7 +251,7 @@ class Cache:
     def delete(self, kind: str, key: str) -> None:
         self._pending.pop((kind, key), None)
         db = self._connect()
-        if db is not None:
+        if db is not None and not self.read_only:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("DELETE FROM entries WHERE kind=? AND key=?", (kind, key))
 

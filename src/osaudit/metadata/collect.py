@@ -40,9 +40,17 @@ from osaudit.metadata.interface import (
     Target,
 )
 from osaudit.metadata.osv import OsvSource
+from osaudit.metadata.progress import Progress
 from osaudit.metadata.scorecard import ScorecardSource
 
 _MERGE_ANY_TRUE = ("deprecated", "archived", "critical")
+#: The warning (and stderr line) when requests were sent and no service ever answered.
+UNREACHABLE = (
+    "no metadata service could be reached (deps.dev, ecosyste.ms, OSV, Scorecard): "
+    "maintenance is unknown; run with --offline to use only the cache, or point "
+    "OSAUDIT_DEPSDEV_URL, OSAUDIT_ECOSYSTEMS_URL, OSAUDIT_OSV_URL and OSAUDIT_SCORECARD_URL "
+    "at a mirror"
+)
 
 
 def target_of(component: model.Component) -> Target | str:
@@ -107,32 +115,6 @@ def merge(
     )
 
 
-class _Progress:
-    """A rich progress bar on stderr, or nothing."""
-
-    def __init__(self, enabled: bool, total: int) -> None:
-        self.bar: Any = None
-        if enabled and total:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            self.bar = Progress(console=Console(stderr=True), transient=True)
-            self.task = self.bar.add_task("package metadata", total=total)
-            self.bar.start()
-
-    def extend(self, n: int) -> None:
-        if self.bar is not None:
-            self.bar.update(self.task, total=self.bar.tasks[0].total + n)
-
-    def advance(self, n: int) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task, n)
-
-    def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
 async def _run(
     targets: list[Target],
     config: MetadataConfig,
@@ -146,15 +128,24 @@ async def _run(
     eco = EcosystemsSource(config.ecosystems_url)
     osv = OsvSource(config.osv_url, batch=config.osv_batch, max_details=config.max_vuln_details)
     first: list[Any] = [deps, eco, osv]
-    total = sum(1 for s in first for t in targets if s.supports(t))
-    show = config.progress if config.progress is not None else sys.stderr.isatty()
-    progress = _Progress(show and not config.quiet, total)
+    bar = config.progress if config.progress is not None else sys.stderr.isatty()
+    progress = Progress(
+        bar=bar and not config.quiet and bool(targets),
+        lines=not config.quiet and not config.offline,
+        interval=config.heartbeat,
+    )
+    progress.add(sum(1 for s in first for t in targets if s.supports(t)))
     fetcher.on_progress = progress.advance
+    if client is not None:
+        client.on_request = progress.request
+    beat = asyncio.create_task(progress.heartbeat())
     try:
         if client is not None:
             await client.__aenter__()
         try:
-            d, e, o = await asyncio.gather(*(s.gather(targets, fetcher) for s in first))
+            d, e, o = await asyncio.gather(
+                *(progress.track(s.name, s.gather(targets, fetcher)) for s in first)
+            )
             repos: dict[str, str] = {}
             for t in targets:
                 dd, ee = d.get(t.key), e.get(t.key)
@@ -166,12 +157,13 @@ async def _run(
                         repos[t.key] = repo
                         break
             sc = ScorecardSource(config.scorecard_url, repos)
-            progress.extend(len(repos))
-            s = await sc.gather(targets, fetcher)
+            progress.add(len(repos))
+            s = await progress.track(sc.name, sc.gather(targets, fetcher))
         finally:
             if client is not None:
                 await client.__aexit__(None, None, None)
     finally:
+        beat.cancel()
         progress.stop()
 
     facts: dict[str, PackageFacts] = {}
@@ -210,6 +202,8 @@ async def _run(
             f"(bound of {config.max_vuln_details} per run); their fixed versions are unknown"
         )
     if client is not None:
+        if client.unreachable:
+            warnings.append(UNREACHABLE)
         for host in sorted(client.open_circuits):
             warnings.append(f"circuit open for {host}: later requests to it were skipped")
     counters = {
@@ -334,7 +328,11 @@ def collect(
     if cache is not None and cache.disabled:
         warnings.append(f"metadata cache not usable, running without it ({cache.disabled})")
     if cache is not None and cache.rebuilt:
-        warnings.append(f"metadata cache was unreadable and has been rebuilt: {cache.path}")
+        warnings.append(
+            f"metadata cache was unreadable or of another shape and has been rebuilt: {cache.path}"
+        )
+    if cache is not None and cache.read_only:
+        warnings.append(f"metadata cache {cache.read_only}")
     for ref, key in ref_key.items():
         facts[ref] = by_key[key]
     stats = Stats(
@@ -348,6 +346,8 @@ def collect(
     )
     if not config.quiet:
         print(summary_line(stats, offline=config.offline), file=sys.stderr)
+        if UNREACHABLE in warnings:
+            print(f"osaudit: warning: {UNREACHABLE}", file=sys.stderr)
     return MetadataResult(dict(sorted(facts.items())), stats, tuple(warnings))
 
 

@@ -70,6 +70,7 @@ class MetadataConfig:
     ecosystems_budget: int = 1000
     jitter_seed: int | None = None  # fixed seed makes backoff delays reproducible
     progress: bool | None = None  # None: a bar only when stderr is a terminal
+    heartbeat: float = 10.0  # seconds between progress lines when there is no bar
     user_agent: str = f"osaudit/{__version__} (SBOM audit; python-httpx)"
     github_token: str | None = field(default=None, repr=False, compare=False)
 

@@ -164,7 +164,7 @@ def _finished(facts: PackageFacts, now: datetime) -> str | None:
         return None
     if (major(facts.version) or 0) < 1:
         return None
-    if facts.deprecated or facts.archived or facts.status in ("removed", "yanked", "unmaintained"):
+    if facts.deprecated or facts.archived or facts.status in REMOVED_STATUS | UNMAINTAINED_STATUS:
         return None
     deps = f"{facts.dependents} dependent packages" if facts.dependents else "flagged critical"
     return (
@@ -173,15 +173,22 @@ def _finished(facts: PackageFacts, now: datetime) -> str | None:
     )
 
 
+# Registry statuses (ecosyste.ms; deps.dev projectStatus for PyPI, PEP 792): gone or
+# blocked from installing, and no longer looked after. "deprecated"/"unlisted" arrive as
+# ``deprecated``.
+REMOVED_STATUS = frozenset({"removed", "yanked", "unpublished", "retracted", "quarantined"})
+UNMAINTAINED_STATUS = frozenset({"unmaintained", "abandoned", "archived"})
+
+
 def _status_rules(b: _Builder) -> None:
     f = b.facts
     status = f.status or ""
-    if status in ("removed", "yanked"):
+    if status in REMOVED_STATUS:
         b.add(
             "MT-REMOVED",
             f"the package is marked {status} in its registry",
             P_REMOVED,
-            "ecosyste.ms",
+            f.origin("status", "ecosyste.ms"),
         )
     elif f.deprecated:
         b.add(
@@ -190,9 +197,12 @@ def _status_rules(b: _Builder) -> None:
             P_DEPRECATED,
             f.deprecated_source or "ecosyste.ms",
         )
-    elif status == "unmaintained":
+    elif status in UNMAINTAINED_STATUS:
         b.add(
-            "MT-UNMAINTAINED", "the package is marked unmaintained", P_UNMAINTAINED, "ecosyste.ms"
+            "MT-UNMAINTAINED",
+            f"the package is marked {status} in its registry",
+            P_UNMAINTAINED,
+            f.origin("status", "ecosyste.ms"),
         )
     if f.archived:
         b.add(
