@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from osaudit import __version__
-from osaudit.errors import ConfigError, InputError
+from osaudit.errors import ConfigError
 from osaudit.model import AxisScore, Component, Family, Reason, Sbom
 from osaudit.report_parts import (
     _axis_json,
@@ -81,11 +81,12 @@ def parse_now(value: str | None, env: dict[str, str] | None = None) -> datetime:
     if value:
         try:
             dt = datetime.fromisoformat(value.strip())
-        except ValueError:
+            return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+        except (ValueError, OverflowError):  # OverflowError: 0001-01-01 east of UTC
             raise ConfigError(
-                f"--now {value!r}: not an ISO 8601 date or date-time (e.g. 2026-11-23T00:00:00Z)"
+                f"--now {value!r}: not an ISO 8601 date or date-time in years 1-9999 UTC "
+                "(e.g. 2026-11-23T00:00:00Z)"
             ) from None
-        return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
     epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
@@ -155,8 +156,10 @@ def _build(path: str, options: AuditOptions) -> AuditResult:
     read_kw: dict[str, Any] = {"strict": options.strict}
     if options.max_bytes is not None:
         read_kw["max_bytes"] = options.max_bytes
-    sbom = read_sbom(path, **read_kw)
-    digest = _sha256(path)
+    digests: list[str] = []
+    sbom = read_sbom(path, on_bytes=lambda raw: digests.append(hashlib.sha256(raw).hexdigest()),
+                     **read_kw)  # fmt: skip
+    digest = digests[0] if path != "-" else None
     catalog = load_catalog(tuple(options.catalog))
     components = sbom.components
     resolutions = catalog.resolve_all(components)
@@ -257,19 +260,6 @@ def _catalog_sources(files: Sequence[str], overlays: Sequence[str]) -> list[str]
         not any(p == r or r in p.parents for r in roots) for p in (Path(f).resolve() for f in files)
     )
     return (["catalog (shipped)"] if shipped else []) + [f"overlay: {o}" for o in overlays]
-
-
-def _sha256(path: str) -> str | None:
-    if path == "-":
-        return None
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return h.hexdigest()
 
 
 def _graph(sbom: Sbom) -> tuple[frozenset[str] | None, dict[str, tuple[str, ...]]]:

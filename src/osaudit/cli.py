@@ -1,18 +1,23 @@
 """The ``osaudit`` command line: parse options, call the pipeline, pick a formatter.
 
 Exit codes: 0 success (audit verdict pass or justify), 1 audit verdict fail or a
-failing gate, 2 input or usage error. Errors print one line, never a traceback.
+failing gate, 2 input or usage error, 70 internal error (a bug in osaudit), 130
+interrupted. Errors print one line, never a traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
 import sys
+import traceback
+from pathlib import Path
 
 import click
 
 from osaudit import __version__
-from osaudit.errors import OsauditError
+from osaudit.commands._write import silence_stdout
+from osaudit.errors import INTERNAL_ERROR_EXIT, REPORT_URL, OsauditError, current_input, one_line
 
 # (module under osaudit.commands, attribute): registered when the module exists.
 _COMMANDS: tuple[tuple[str, str], ...] = (
@@ -36,6 +41,9 @@ def cli() -> None:
       0  success (audit verdict pass or justify)
       1  audit verdict fail, or a failing policy gate
       2  input or usage error (one line on stderr naming the file and place)
+     70  internal error: a bug in osaudit (one line naming the input and the
+         cause; please report it)
+    130  interrupted (SIGINT)
     """
 
 
@@ -50,26 +58,60 @@ for _module, _attr in _COMMANDS:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI and turn every OsauditError into one line and exit 2."""
+    """Entry point: run the CLI; every error ends in one line and its own exit code."""
     try:
         rv = cli.main(args=argv, prog_name="osaudit", standalone_mode=False)
     except OsauditError as exc:
-        click.echo(f"osaudit: error: {exc}", err=True)
+        click.echo(f"osaudit: error: {one_line(str(exc))}", err=True)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return int(exc.exit_code or 0)
     except click.ClickException as exc:
         exc.show()
         return 2
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            click.echo("osaudit: interrupted", err=True)
+            return 130
         click.echo("osaudit: aborted", err=True)
         return 2
     except KeyboardInterrupt:
         click.echo("osaudit: interrupted", err=True)
         return 130
     except BrokenPipeError:
+        silence_stdout()
         return 0
+    except OSError as exc:
+        if exc.filename is None and exc.errno in _WRITE_ERRNOS:  # stdout on a full device
+            silence_stdout()
+            click.echo(f"osaudit: error: stdout: cannot write: {exc.strerror}", err=True)
+            return 2
+        return _internal_error(exc)
+    except Exception as exc:  # a bug: one line, and an exit code no verdict uses
+        return _internal_error(exc)
     return rv if isinstance(rv, int) else 0
+
+
+_WRITE_ERRNOS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO)
+
+
+def _internal_error(exc: BaseException) -> int:
+    """Print one line naming the input, the cause and where it happened; exit 70."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "osaudit" in Path(f.filename).parts[:-1]] or frames
+    where = ""
+    if ours:
+        where = f" at {'/'.join(Path(ours[-1].filename).parts[-2:])}:{ours[-1].lineno}"
+    name = current_input()
+    reading = f"{one_line(name, 300)}: " if name else ""
+    cause = one_line(str(exc), 300)
+    click.echo(
+        f"osaudit: internal error: {reading}{type(exc).__name__}"
+        f"{': ' + cause if cause else ''}{where}; this is a bug in osaudit {__version__}, "
+        f"please report it with the input at {REPORT_URL}",
+        err=True,
+    )
+    return INTERNAL_ERROR_EXIT
 
 
 def run() -> None:  # pragma: no cover - console script

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from osaudit.errors import ConfigError, InputError
+from osaudit.commands._write import write_output
+from osaudit.errors import ConfigError, InputError, shown
 
 try:
     from osaudit.metadata.options import metadata_options
@@ -29,14 +27,14 @@ except ModuleNotFoundError as _exc:  # metadata stage not built into this checko
 
 
 FORMATS = ("json", "sarif", "markdown", "html", "cyclonedx", "csv")
-_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
+_SIZE = re.compile(r"^\s*(\d{1,24})\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 
 
 def parse_size(value: str) -> int:
     """``--max-size``: bytes, or a number with K/M/G (binary multiples, e.g. 512M)."""
     m = _SIZE.match(value)
     if not m:
-        raise ConfigError(f"--max-size {value!r}: expected a number of bytes, e.g. 536870912 or 512M")
+        raise ConfigError(f"--max-size {shown(value)}: expected a number of bytes, e.g. 536870912 or 512M")
     unit = (m.group(2) or "b")[0].lower()
     return int(m.group(1)) * {"b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit]
 
@@ -63,6 +61,7 @@ Exit codes:
   1  verdict fail: a policy gate failed (threshold exceeded, denied
      component, expired exception); the failing gate is printed last
   2  input or usage error (one line on stderr naming the file and place)
+  70 internal error: a bug in osaudit (one line; please report it)
 \b
 Time comes from --now, else SOURCE_DATE_EPOCH, else the clock: with either
 set, two runs on the same inputs write byte-identical reports.""",
@@ -164,7 +163,7 @@ def audit(
     full_hint = next((p for f, p in targets if f == "json" and p), None)
     for target_fmt, path in targets:
         data = _render(target_fmt, report, result.sbom, sbom, repo_root, full_hint, markdown_limit)
-        _write(path, data)
+        write_output(path, data)
 
     verdict = report["verdict"]
     if not quiet:
@@ -224,22 +223,6 @@ def _check_target(path: str | None) -> None:
         raise InputError(f"{path}: cannot write report: no directory {parent}")
     if Path(path).is_dir():
         raise InputError(f"{path}: cannot write report: is a directory")
-
-
-def _write(path: str | None, data: bytes) -> None:
-    if path is None or path == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    tmp = f"{path}.tmp{os.getpid()}"
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise InputError(f"{path}: cannot write report: {exc.strerror or exc}") from None
 
 
 def _summary_line(report: dict[str, Any]) -> None:

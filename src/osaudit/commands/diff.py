@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from osaudit.errors import ConfigError
+from osaudit.commands._write import write_output
 from osaudit.report import diff as _diff
 
 RENDERERS = {"text": _diff.to_text, "markdown": _diff.to_markdown, "json": _diff.to_json}
@@ -60,12 +60,5 @@ def diff(base: str, head: str, fmt: str, fail_on: str, output: str | None) -> in
     changes = _diff.compare(old, new)
     failing = _diff.got_worse(changes, fail_on)
     text = RENDERERS[fmt](changes, failing, fail_on)
-    if output:
-        try:
-            with open(output, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise ConfigError(f"{output}: cannot write: {exc.strerror or exc}") from None
-    else:
-        click.echo(text, nl=False)
+    write_output(output, text.encode("utf-8"))
     return 1 if failing else 0

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gc
+import os
+import stat
 import sys
-from pathlib import Path
+from collections.abc import Callable
+from typing import BinaryIO
 
-from osaudit.errors import InputError
+from osaudit.errors import InputError, note_input
 from osaudit.model import Sbom
 from osaudit.sbom import cyclonedx_json, cyclonedx_xml, spdx2_json, spdx2_tagvalue, spdx3
 from osaudit.sbom.common import Builder, fold_warnings
@@ -16,38 +19,68 @@ DEFAULT_MAX_BYTES = 512 * 1024 * 1024  # 512 MiB; raise with --max-size
 
 
 def read_bytes(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The raw bytes of ``path`` ("-" = stdin), refusing files above ``max_bytes``."""
+    """The raw bytes of ``path`` ("-" = stdin), refusing more than ``max_bytes``.
+
+    The limit holds for what is read, not what ``stat`` claims: a FIFO, a pipe or a
+    device such as ``/dev/zero`` is read in chunks and refused at ``max_bytes + 1``.
+    """
+    note_input(path)
     too_big = (
         f"{path}: larger than the size limit of {max_bytes} bytes (raise it with --max-size)"
     )
-    if path == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise InputError(too_big)
-        return data
-    p = Path(path)
     try:
-        if p.is_dir():
-            raise InputError(f"{path}: is a directory, not an SBOM file")
-        if not p.exists():
-            raise InputError(f"{path}: no such file")
-        if p.stat().st_size > max_bytes:
-            raise InputError(too_big)
-        return p.read_bytes()
+        if path == "-":
+            data = _read_bounded(sys.stdin.buffer, max_bytes)
+        else:
+            if os.path.isdir(path):
+                raise InputError(f"{path}: is a directory, not an SBOM file")
+            with open(path, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                if stat.S_ISREG(st.st_mode) and st.st_size > max_bytes:
+                    raise InputError(too_big)
+                data = _read_bounded(fh, max_bytes)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise InputError(too_big)
+    return data
 
 
-def read_sbom(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, strict: bool = False) -> Sbom:
+def _read_bounded(fh: BinaryIO, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes of ``fh``, in chunks (never one unbounded read)."""
+    chunks: list[bytes] = []
+    left = max_bytes + 1
+    while left > 0:
+        chunk = fh.read(min(left, 1 << 24))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def read_sbom(
+    path: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    strict: bool = False,
+    on_bytes: Callable[[bytes], None] | None = None,
+) -> Sbom:
     """Read any supported SBOM; the format is chosen by content, never by file name.
 
     Raises InputError (one line naming the file and place) when the file cannot be
-    read, and also on any warning when ``strict`` is true.
+    read, and also on any warning when ``strict`` is true. ``on_bytes`` sees the raw
+    bytes once (the audit hashes them: a pipe cannot be read twice).
     """
     gc_was_enabled = gc.isenabled()
     gc.disable()  # reading allocates only acyclic data: cyclic GC passes are pure cost
     try:
-        sbom = _read(path, read_bytes(path, max_bytes))
+        raw = read_bytes(path, max_bytes)
+        if on_bytes is not None:
+            on_bytes(raw)
+        sbom = _read(path, raw)
     finally:
         if gc_was_enabled:
             gc.enable()

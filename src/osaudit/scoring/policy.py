@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from osaudit.errors import ConfigError
+from osaudit.errors import ConfigError, note_input
+from osaudit.errors import shown as quoted
 
 AXES: tuple[str, ...] = ("lockin", "licence", "maintenance")
 #: Threshold levels a gate may use; "off" disables the axis (command line only).
@@ -141,6 +142,7 @@ def load_policy(path: str | None = None, *, cwd: Path | None = None) -> Policy:
 
 
 def _load_file(p: Path, shown: str, *, pyproject: bool, required: bool = True) -> Any:
+    note_input(shown)
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -149,6 +151,10 @@ def _load_file(p: Path, shown: str, *, pyproject: bool, required: bool = True) -
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{shown}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{shown}: invalid TOML: nesting too deep") from None
+    except ValueError as exc:  # an integer beyond Python's 4,300-digit conversion limit
+        raise ConfigError(f"{shown}: invalid TOML: {str(exc).split(';')[0]}") from None
     if pyproject:
         table = data.get("tool", {}).get("osaudit") if isinstance(data.get("tool"), dict) else None
         if table is None:
@@ -286,7 +292,7 @@ def _check_keys(
             loc.fail(
                 section,
                 key,
-                f"unknown key '{key}' in {where}{_suggest(key, valid)}",
+                f"unknown key {quoted(key)} in {where}{_suggest(key, valid)}",
                 index=index,
                 bare=True,
             )
