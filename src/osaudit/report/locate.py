@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,21 +135,53 @@ def build_index(root: Path | None) -> ManifestIndex:
     index = ManifestIndex(root=root)
     if root is None or not root.is_dir():
         return index
+    real_root = os.path.realpath(root)
     for path, rel, depth in iter_manifests(root, index):
         scanner = _scanner_for(path.name)
         if scanner is None:
             continue
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        text = read_manifest(path, real_root)
+        if text is None:
             continue
         index.files += 1
         ecosystem, lock, scan = scanner
         for name, line, eco in scan(text):
             index.add(eco or ecosystem, name, Declaration(lock, depth, rel, line))
     return index
+
+
+def read_manifest(path: Path, real_root: str) -> str | None:
+    """The text of a regular file inside ``real_root``, at most MAX_FILE_BYTES; else None.
+
+    Never opens a FIFO or device (``lstat`` first, then ``O_NONBLOCK | O_NOFOLLOW`` and an
+    ``fstat`` check against a swap), never follows a symlink out of the root.
+    """
+    try:
+        st = os.lstat(path)
+        target = str(path)
+        if stat.S_ISLNK(st.st_mode):
+            target = os.path.realpath(path)
+            if os.path.commonpath([real_root, target]) != real_root:
+                return None  # a link out of the repository
+            st = os.lstat(target)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+            return None
+        fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_NOCTTY)
+    except (OSError, ValueError):
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        return None
+    return data.decode("utf-8", errors="replace")
 
 
 # --------------------------------------------------------------------------- scanners
@@ -382,4 +415,4 @@ _BY_NAME: dict[str, Scanner] = {
     "packages.config": ("nuget", False, _packages_config),
 }
 
-__all__ = ["Declaration", "ManifestIndex", "build_index", "normalise"]
+__all__ = ["Declaration", "ManifestIndex", "build_index", "normalise", "read_manifest"]

@@ -151,8 +151,16 @@ class _SbomLines:
     """Line numbers of components in an SBOM's text (first occurrence of purl/ref/name).
 
     JSON SBOMs are searched for the value as a JSON string literal; XML and SPDX
-    tag-value SBOMs for the raw (and XML-escaped) text.
+    tag-value SBOMs for the raw (and XML-escaped) text. The text is indexed once
+    (literal -> first offset), so a look-up costs the same for the 10th and the
+    100,000th component; only a purl found in none of those places falls back to a
+    substring search, remembered per value.
     """
+
+    _JSON_LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+    _XML_TEXT = re.compile(r">[^<>]*<")
+    _XML_ATTR = re.compile(r'"[^"<>\n]*"')
+    _TAIL_MAX = 512  # longest tag-value line tail indexed
 
     def __init__(self, path: Path | None) -> None:
         self.text = ""
@@ -166,6 +174,33 @@ class _SbomLines:
         self._starts: list[int] = [0]
         for m in re.finditer("\n", self.text):
             self._starts.append(m.end())
+        self._first: dict[str, int] = {}
+        self._found: dict[str, int] = {}
+        if self.json:
+            self._index(self._JSON_LITERAL)
+        elif self.text:
+            self._index(self._XML_TEXT)
+            self._index(self._XML_ATTR)
+            self._index_tails()
+
+    def _index(self, pattern: re.Pattern[str]) -> None:
+        first = self._first
+        for m in pattern.finditer(self.text):
+            first.setdefault(m.group(), m.start())
+
+    def _index_tails(self) -> None:
+        """Every `` value\n`` ending a line (the tag-value needle), first offset."""
+        first = self._first
+        text = self.text
+        for i, start in enumerate(self._starts):
+            end = self._starts[i + 1] - 1 if i + 1 < len(self._starts) else len(text)
+            if end >= len(text) or end - start > self._TAIL_MAX:
+                continue  # the last line has no newline; long lines are not values
+            line = text[start:end]
+            pos = line.find(" ")
+            while pos >= 0:
+                first.setdefault(line[pos:] + "\n", start + pos)
+                pos = line.find(" ", pos + 1)
 
     def _needles(self, value: str) -> list[str]:
         if self.json:
@@ -177,6 +212,17 @@ class _SbomLines:
             needles.append(value)
         return needles
 
+    def _position(self, needle: str) -> int:
+        pos = self._first.get(needle)
+        if pos is not None:
+            return pos
+        if self.json or not needle.startswith("pkg:"):
+            return -1
+        pos = self._found.get(needle)
+        if pos is None:
+            pos = self._found[needle] = self.text.find(needle)
+        return pos
+
     def line_of(self, *values: str | None) -> int | None:
         if not self.text:
             return None
@@ -184,7 +230,7 @@ class _SbomLines:
             if not value:
                 continue
             for needle in self._needles(value):
-                pos = self.text.find(needle)
+                pos = self._position(needle)
                 if pos >= 0:
                     return bisect.bisect_right(self._starts, pos)
         return None
