@@ -85,3 +85,8 @@ def test_audit_with_network_unreachable_is_complete(sbom, tmp_path, monkeypatch)
     for comp in report["components"]:
         assert comp["maintenance"]["level"] == "unknown"
         assert comp["maintenance"]["reasons"][0]["code"] == "MT-UNREACHABLE"
+    # one run-level warning with its own code and the way out
+    codes = [w["code"] for w in report["warnings"]]
+    assert codes.count("MT-UNREACHABLE-ALL") == 1
+    (warning,) = [w for w in report["warnings"] if w["code"] == "MT-UNREACHABLE-ALL"]
+    assert "--offline" in warning["message"] and "OSAUDIT_DEPSDEV_URL" in warning["message"]

@@ -171,7 +171,9 @@ def _build(path: str, options: AuditOptions) -> AuditResult:
     ]
 
     maint, stats, m_warnings = _maintenance(components, options, now)
-    warnings.extend({"code": "MT-COLLECT", "message": m, "location": None} for m in m_warnings)
+    warnings.extend(
+        {"code": _metadata_warning_code(m), "message": m, "location": None} for m in m_warnings
+    )
 
     licence_fn = _licence_scorer(project_licence)
     unverified = catalog.unverified
@@ -360,6 +362,13 @@ def _licence_unscored(comp: Component, family: Family | None) -> dict[str, Any]:
 
 
 MaintFn = Callable[[Component], tuple[AxisScore, dict[str, Any]]]
+
+
+def _metadata_warning_code(message: str) -> str:
+    """``MT-UNREACHABLE-ALL`` when no metadata service answered, else ``MT-COLLECT``."""
+    from osaudit.metadata.collect import UNREACHABLE
+
+    return "MT-UNREACHABLE-ALL" if message == UNREACHABLE else "MT-COLLECT"
 
 
 def _maintenance(
