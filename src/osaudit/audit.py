@@ -219,7 +219,8 @@ def _build(path: str, options: AuditOptions) -> AuditResult:
 
     rows.sort(key=lambda r: (r["purl"] or "", r["name"], r["version"] or "", r["ref"]))
     by_ref = sbom.by_ref()
-    verdict = decide(findings, policy, today=now.date())
+    unreachable = any(w["code"] == "MT-UNREACHABLE-ALL" for w in warnings)
+    verdict = decide(findings, policy, today=now.date(), metadata_unreachable=unreachable)
     report: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "osaudit", "version": __version__},
