@@ -42,10 +42,8 @@ from urllib.parse import unquote
 
 from osaudit.errors import ConfigError, note_input
 from osaudit.errors import shown as quoted
+from osaudit.vocabulary import AXES, THRESHOLDS
 
-AXES: tuple[str, ...] = ("lockin", "licence", "maintenance")
-#: Threshold levels a gate may use; "off" disables the axis (command line only).
-THRESHOLDS: tuple[str, ...] = ("low", "medium", "high", "critical")
 #: Licence categories (ScanCode LicenseDB vocabulary, plus "Unknown").
 LICENCE_CATEGORIES: tuple[str, ...] = (
     "CLA",

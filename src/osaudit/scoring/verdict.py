@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from osaudit.scoring.lockin import LEVEL_RANK
 from osaudit.scoring.policy import Policy, PolicyException, matches
+from osaudit.vocabulary import AXES, LEVEL_RANK
 
 #: Family kinds that make a component proprietary or source-available.
 PROPRIETARY_KINDS: frozenset[str] = frozenset(
@@ -128,7 +128,7 @@ def decide(
             extra={r: f"{e.pattern} expired {e.expires.isoformat()}" for e, r in expired_hits},
         )
     )
-    for axis in ("lockin", "licence", "maintenance"):
+    for axis in AXES:
         threshold = policy.fail_on.get(axis)
         if threshold is not None:
             rank = LEVEL_RANK[threshold]
