@@ -116,17 +116,40 @@ def package_key(purl: str | None, ecosystem: str | None, group: str | None, name
     return "/".join(parts)
 
 
+#: File names that say nothing about the application (a CI matrix's ``report.json``).
+_GENERIC = frozenset({"sbom", "bom", "report", "osaudit", "osaudit-report", "audit", "cyclonedx"})
+_SUFFIXES = (".json", ".xml", ".spdx", ".cdx", ".bom", ".tv", ".osaudit", ".report")
+
+
+def _stem(name: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _SUFFIXES:
+            if name.lower().endswith(suffix) and len(name) > len(suffix):
+                name, changed = name[: -len(suffix)], True
+    return name
+
+
 def reported_name(data: dict[str, Any], path: Path) -> str:
-    """The application a report is about: subject name, else SBOM name, else file name."""
+    """The application a report is about.
+
+    The SBOM's subject name, else the SBOM's name, else the SBOM file's name, else
+    the report file's name, else the report's folder (a CI artifact's name); file
+    names such as ``sbom.json`` or ``report.json`` are skipped as saying nothing.
+    """
     sbom = _obj(data.get("sbom"))
     subject = _obj(sbom.get("subject"))
     for cand in (subject.get("name"), sbom.get("name")):
         if isinstance(cand, str) and cand.strip():
             return cand.strip()
-    name = path.name
-    for suffix in (".json", ".osaudit", ".report"):
-        name = name.removesuffix(suffix)
-    return name
+    sbom_path = sbom.get("path")
+    names = [_stem(Path(sbom_path).name)] if isinstance(sbom_path, str) and sbom_path else []
+    names += [_stem(path.name), path.resolve().parent.name]
+    for name in names:
+        if name and name.lower() not in _GENERIC and name != "-":
+            return name
+    return _stem(path.name)
 
 
 def read(path: Path, source: str) -> ReportRows:
