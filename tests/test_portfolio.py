@@ -251,11 +251,19 @@ def test_bad_arguments_are_one_line(tmp_path, capsys, reports):
         assert err.startswith("osaudit: error: ") and needle in err and err.count("\n") == 1, err
 
 
-def test_missing_duckdb_names_the_extra(monkeypatch, tmp_path, capsys, reports):
+@pytest.mark.parametrize("module", ["duckdb", "msgspec"])
+@pytest.mark.parametrize("command", ["ingest", "report", "query", "export"])
+def test_missing_extra_is_named(monkeypatch, tmp_path, capsys, reports, module, command):
     _out, paths = reports
-    monkeypatch.setitem(sys.modules, "duckdb", None)
-    rc = main(["portfolio", "ingest", "--db", str(tmp_path / "p.duckdb"), str(paths["signals"])])
-    assert rc == 2
+    monkeypatch.setitem(sys.modules, module, None)
+    db = str(tmp_path / "p.duckdb")
+    argv = {
+        "ingest": ["ingest", "--db", db, str(paths["signals"])],
+        "report": ["report", "--db", db],
+        "query": ["query", "--db", db, "SELECT 1"],
+        "export": ["export", "--db", db, str(tmp_path / "pq")],
+    }[command]
+    assert main(["portfolio", *argv]) == 2
     assert capsys.readouterr().err == (
-        "osaudit: error: osaudit portfolio needs DuckDB: pip install 'osaudit[portfolio]'\n"
+        f"osaudit: error: osaudit portfolio needs {module}: pip install 'osaudit[portfolio]'\n"
     )

@@ -23,6 +23,19 @@ DB_OPTION = click.option(
 )
 
 
+def _require() -> None:
+    """One line naming the extra when DuckDB or msgspec is missing."""
+    import importlib
+
+    for module in ("duckdb", "msgspec"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise ConfigError(
+                f"osaudit portfolio needs {module}: pip install 'osaudit[portfolio]'"
+            ) from None
+
+
 def _write(data: bytes, output: str | None) -> None:
     if output:
         try:
@@ -76,6 +89,7 @@ def ingest(
     skipped with a warning naming it; a report of a newer or unknown schema
     version is an error (exit 2) and the other reports are still added.
     """
+    _require()
     from osaudit.portfolio import config, store
 
     apps = config.load(portfolio_file) if portfolio_file else None
@@ -103,6 +117,22 @@ def ingest(
     return 2 if result.unsupported else 0
 
 
+@portfolio.command("export")
+@click.argument("parquet_dir", type=click.Path(file_okay=False))
+@DB_OPTION
+def export(parquet_dir: str, db: str) -> int:
+    """Write the store as Parquet in PARQUET_DIR, runs and components partitioned by run date."""
+    _require()
+    from osaudit.portfolio import store
+
+    con = store.connect(db, read_only=True)
+    try:
+        store.export_parquet(con, parquet_dir)
+    finally:
+        con.close()
+    return 0
+
+
 @portfolio.command("report")
 @DB_OPTION
 @click.option(
@@ -125,6 +155,7 @@ def ingest(
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
 def report(db: str, fmt: str, table: str, now: str | None, output: str | None) -> int:
     """The portfolio report: headline, vendor products, Art. 29 register, stewardship, trends."""
+    _require()
     from osaudit.audit import parse_now
     from osaudit.portfolio import model, render, store
 
@@ -173,6 +204,7 @@ def query(sql: str, db: str, fmt: str, output: str | None) -> int:
 
     import orjson
 
+    _require()
     from osaudit.portfolio import store
     from osaudit.report import escape
 

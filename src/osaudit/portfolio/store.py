@@ -43,11 +43,11 @@ RUN_COLUMNS: tuple[tuple[str, str], ...] = (
     ("maintenance_known", "INTEGER"),
     ("catalog_matched", "INTEGER"),
 )
-COMPONENT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("digest", "VARCHAR NOT NULL"),
+#: One distinct component as reports describe it; runs share these rows.
+FACT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("fact", "INTEGER PRIMARY KEY"),
     ("ref", "VARCHAR NOT NULL"),
     ("purl", "VARCHAR"),
-    ("package", "VARCHAR NOT NULL"),
     ("name", "VARCHAR NOT NULL"),
     ("version", "VARCHAR"),
     ("ecosystem", "VARCHAR"),
@@ -68,6 +68,11 @@ COMPONENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("exception_pattern", "VARCHAR"),
     ("exception_expires", "DATE"),
     ("exception_status", "VARCHAR"),
+    ("package", "VARCHAR NOT NULL"),
+)
+LINK_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("digest", "VARCHAR NOT NULL"),
+    ("fact", "INTEGER NOT NULL"),
 )
 EXCEPTION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("digest", "VARCHAR NOT NULL"),
@@ -91,7 +96,8 @@ EXIT_COLUMNS: tuple[tuple[str, str], ...] = (
 
 _TABLES = {
     "runs": RUN_COLUMNS,
-    "components": COMPONENT_COLUMNS,
+    "component_facts": FACT_COLUMNS,
+    "run_components": LINK_COLUMNS,
     "exceptions": EXCEPTION_COLUMNS,
     "exits": EXIT_COLUMNS,
 }
@@ -105,6 +111,13 @@ _DDL = [
     "CREATE TABLE IF NOT EXISTS applications (application VARCHAR PRIMARY KEY, owner VARCHAR, "
     "department VARCHAR, criticality VARCHAR, tags VARCHAR[])",
     "CREATE TABLE IF NOT EXISTS aliases (alias VARCHAR PRIMARY KEY, application VARCHAR NOT NULL)",
+    # Every component of every run (one row per run and component), as analysts query it.
+    "CREATE OR REPLACE VIEW components AS SELECT l.digest, f.ref, f.purl, f.package, f.name, "
+    "f.version, f.ecosystem, f.direct, f.lockin_level, f.lockin_score, f.family, f.family_name, "
+    "f.family_kind, f.vendor, f.jurisdiction, f.licence_category, f.licence_open, f.licence_level, "
+    "f.maintenance_level, f.maintenance_score, f.fund_reason, f.exception_pattern, "
+    "f.exception_expires, f.exception_status FROM run_components l JOIN component_facts f "
+    "USING (fact)",
     # Each run with the application it belongs to (portfolio-file aliases applied).
     "CREATE OR REPLACE VIEW app_runs AS SELECT r.*, coalesce(a.application, r.reported_name) "
     "AS application FROM runs r LEFT JOIN aliases a ON a.alias = r.reported_name",
@@ -118,12 +131,8 @@ BATCH = 200
 
 
 def _duckdb() -> Any:
-    try:
-        import duckdb
-    except ImportError:
-        raise ConfigError(
-            "osaudit portfolio needs DuckDB: pip install 'osaudit[portfolio]'"
-        ) from None
+    import duckdb
+
     return duckdb
 
 
@@ -205,10 +214,7 @@ def _stage(rows: list[tuple[Any, ...]], columns: tuple[tuple[str, str], ...], tm
     names = [c for c, _ in columns]
     path = os.path.join(tmp, f"{len(os.listdir(tmp))}.json")
     with open(path, "wb") as fh:
-        for row in rows:
-            fh.write(
-                orjson.dumps(dict(zip(names, row, strict=True)), option=orjson.OPT_APPEND_NEWLINE)
-            )
+        fh.write(orjson.dumps([dict(zip(names, row, strict=True)) for row in rows]))
     return path
 
 
@@ -219,11 +225,51 @@ def _insert(con: Any, table: str, rows: list[tuple[Any, ...]], tmp: str) -> None
     path = _stage(rows, columns, tmp)
     spec = ", ".join(f"'{c}': '{t.split()[0]}'" for c, t in columns)
     con.execute(
-        f"INSERT INTO {table} SELECT * FROM read_json(?, format = 'newline_delimited', "  # noqa: S608
+        f"INSERT INTO {table} SELECT * FROM read_json(?, format = 'array', "  # noqa: S608
         f"columns = {{{spec}}})",
         [path],
     )
     os.unlink(path)
+
+
+def _insert_links(con: Any, links: list[tuple[str, int]], tmp: str) -> None:
+    """(digest, fact) rows through a CSV file: both are plain tokens, nothing to quote."""
+    if not links:
+        return
+    path = os.path.join(tmp, "links.csv")
+    with open(path, "w", encoding="ascii") as fh:
+        fh.write("".join(f"{d},{f}\n" for d, f in links))
+    con.execute(
+        "INSERT INTO run_components SELECT * FROM read_csv(?, header = false, "
+        "columns = {'digest': 'VARCHAR', 'fact': 'INTEGER'}, quote = '', escape = '')",
+        [path],
+    )
+    os.unlink(path)
+
+
+class _Facts:
+    """The distinct components already stored, so a run stores only links to them."""
+
+    def __init__(self, con: Any) -> None:
+        cols = ", ".join(c for c, _ in FACT_COLUMNS[1:-1])
+        self.ids: dict[tuple[Any, ...], int] = {
+            tuple(row[1:]): row[0]
+            for row in con.execute(f"SELECT fact, {cols} FROM component_facts").fetchall()  # noqa: S608
+        }
+        self.next = (con.execute("SELECT max(fact) FROM component_facts").fetchone()[0] or 0) + 1
+        self.new: list[tuple[Any, ...]] = []
+
+    def links(self, rows: reportfile.ReportRows) -> list[tuple[str, int]]:
+        ids, digest, out = self.ids, rows.digest, []
+        for comp in rows.components:
+            fact = ids.get(comp)
+            if fact is None:
+                fact = ids[comp] = self.next
+                self.next += 1
+                package = reportfile.package_key(comp[1], comp[4], comp[2])
+                self.new.append((fact, *comp, package))
+            out.append((digest, fact))
+        return out
 
 
 def ingest(
@@ -238,6 +284,7 @@ def ingest(
         tuple(r)
         for r in con.execute("SELECT DISTINCT catalog_digest, family FROM exits").fetchall()
     }
+    facts = _Facts(con)
     pending: list[reportfile.ReportRows] = []
 
     with tempfile.TemporaryDirectory(prefix="osaudit-portfolio-") as tmp:
@@ -246,23 +293,25 @@ def ingest(
             if not pending:
                 return
             exits = []
+            links: list[tuple[str, int]] = []
             for r in pending:
                 for row in r.exits:
-                    key = (row[0], row[1])
-                    if key not in known_exits:
+                    if (row[0], row[1]) not in known_exits:
                         exits.append(row)
-                fams = {(row[0], row[1]) for row in r.exits}
-                known_exits.update(fams)
+                known_exits.update((row[0], row[1]) for row in r.exits)
+                links += facts.links(r)
             con.execute("BEGIN TRANSACTION")
             try:
                 _insert(con, "runs", [r.run for r in pending], tmp)
-                _insert(con, "components", [c for r in pending for c in r.components], tmp)
+                _insert(con, "component_facts", facts.new, tmp)
+                _insert_links(con, links, tmp)
                 _insert(con, "exceptions", [e for r in pending for e in r.exceptions], tmp)
                 _insert(con, "exits", exits, tmp)
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
+            facts.new.clear()
             pending.clear()
 
         for path, source in files:
