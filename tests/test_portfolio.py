@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 
@@ -229,6 +230,8 @@ def test_bad_arguments_are_one_line(tmp_path, capsys, reports):
     not_db.write_text("hello")
     cfg = tmp_path / "portfolio.toml"
     cfg.write_text('[[application]]\nname = "a"\ncolour = "red"\n')
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
     dup = tmp_path / "dup.toml"
     dup.write_text('[[application]]\nname = "a"\n[[application]]\nname = "b"\naliases = ["a"]\n')
     cases = [
@@ -244,6 +247,8 @@ def test_bad_arguments_are_one_line(tmp_path, capsys, reports):
           str(paths["signals"])], "name 'a' already belongs to application 'a'"),
         (["portfolio", "report", "--db", str(tmp_path / "q.duckdb"), "--now", "soon"],
          "--now 'soon': not an ISO 8601"),
+        (["portfolio", "ingest", "--db", str(tmp_path / "q.duckdb"), str(fifo)],
+         "fifo.json: not a regular file"),
     ]
     for argv, needle in cases:
         assert main(argv) == 2, argv

@@ -226,3 +226,23 @@ def test_renamed_application_joins_its_history(tmp_path):
     assert (aws["first_seen"], aws["due"], aws["days_left"], aws["status"]) == (
         "2025-12-01", "2026-12-01", 0, "due-soon")
     assert m["trends"][-1]["removed_products"] == [{"family": "twilio", "applications": 1}]
+
+
+def test_biennial_assessment_due(portfolio, tmp_path):
+    model, _db, _out = portfolio
+    apps = {a["application"]: a for a in model["applications"]}
+    # Art. 29: assess every two years; tax-office was last assessed 2026-04-10.
+    assert (apps["tax-office"]["next_assessment"], apps["tax-office"]["assessment_overdue"]) == (
+        "2028-04-10", False)
+    assert model["headline"]["assessments_overdue"] == 0
+    base = generated("citizen-portal", tmp_path / "gen")
+    old = write(tmp_path / "old.json", variant(base, name="archive", when="2024-11-30T00:00:00Z"))
+    db = tmp_path / "p.duckdb"
+    assert main(["portfolio", "ingest", "-q", "--db", str(db), str(old)]) == 0
+    out = tmp_path / "m.json"
+    assert main(["portfolio", "report", "--db", str(db), "--now", NOW, "--format", "json",
+                 "-o", str(out)]) == 0
+    m = json.loads(out.read_text())
+    assert (m["applications"][0]["next_assessment"], m["applications"][0]["assessment_overdue"]) \
+        == ("2026-11-30", True)
+    assert m["headline"]["assessments_overdue"] == 1

@@ -24,6 +24,8 @@ FLAG_RANK = LEVEL_RANK["high"]
 MIGRATION_MONTHS = 12
 #: Register rows due within this many days come right after the overdue ones.
 DUE_SOON_DAYS = 90
+#: Months between two sovereignty assessments of an application (Art. 29: every two years).
+ASSESSMENT_MONTHS = 24
 #: Exits shown per vendor product.
 EXITS_SHOWN = 3
 _LEVEL_SQL = (
@@ -88,7 +90,7 @@ def build(con: Any, now: datetime) -> dict[str, Any]:
         presence[digest][family] = _Presence(rank, name, vendor, juris, pattern, expires, status)
 
     exits = _exits(con)
-    apps = _applications(con, runs_of, latest, names_of, presence)
+    apps = _applications(con, runs_of, latest, names_of, presence, today)
     vendor_products = _vendor_products(latest, presence, exits, con)
     register = _register(con, runs_of, presence, exits, latest, today)
     stewardship = _stewardship(con)
@@ -146,6 +148,7 @@ def _applications(
     latest: dict[str, tuple[str, datetime, date]],
     names_of: dict[str, set[str]],
     presence: dict[str, dict[str, _Presence]],
+    today: date,
 ) -> list[dict[str, Any]]:
     meta = {
         row[0]: row[1:]
@@ -159,8 +162,9 @@ def _applications(
     }
     out = []
     for app in sorted(runs_of):
-        digest, at, _day = latest[app]
+        digest, at, day = latest[app]
         verdict, components, source = info[digest]
+        reassess = add_months(day, ASSESSMENT_MONTHS)
         owner, department, criticality, tags = meta.get(app, (None, None, None, None))
         fams = presence.get(digest, {})
         out.append(
@@ -175,6 +179,8 @@ def _applications(
                 "first_run": _iso(runs_of[app][0][1]),
                 "last_run": _iso(at),
                 "last_report": source,
+                "next_assessment": _iso(reassess),
+                "assessment_overdue": reassess < today,
                 "verdict": verdict,
                 "components": components,
                 "vendor_products": len(fams),
@@ -463,6 +469,7 @@ def _headline(
             "maintenance_known_pct": share(maintenance),
         },
         "applications_with_non_eu_vendor": len(exposed),
+        "assessments_overdue": sum(a["assessment_overdue"] for a in apps),
         "non_eu_vendors": non_eu,
         "register": status,
     }

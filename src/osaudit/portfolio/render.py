@@ -193,6 +193,7 @@ def _csv_rows(model: dict[str, Any], table: str) -> tuple[list[str], list[list[A
             "runs",
             "first_run",
             "last_run",
+            "next_assessment",
             "verdict",
             "components",
             "vendor_products",
@@ -209,6 +210,7 @@ def _csv_rows(model: dict[str, Any], table: str) -> tuple[list[str], list[list[A
                 a["runs"],
                 a["first_run"],
                 a["last_run"],
+                a["next_assessment"],
                 a["verdict"],
                 a["components"],
                 a["vendor_products"],
@@ -273,6 +275,7 @@ def to_markdown(model: dict[str, Any]) -> bytes:
         f"{_pct(ev['maintenance_known_pct'])}, {ev['catalog_matched']} catalogue matches",
         f"- Applications depending on a non-EU vendor's products: "
         f"{h['applications_with_non_eu_vendor']} of {h['applications']}",
+        f"- Art. 29 assessments (every two years) overdue: {h['assessments_overdue']}",
         f"- Art. 29 register: {h['register']['overdue']} overdue, {h['register']['due-soon']} due "
         f"within 90 days, {h['register']['open']} open, {h['register']['monitor']} to monitor",
         "",
@@ -391,6 +394,7 @@ def to_markdown(model: dict[str, Any]) -> bytes:
             "Department",
             "Criticality",
             "Last run",
+            "Next assessment",
             "Verdict",
             "Components",
             "Vendor products (high/critical)",
@@ -402,6 +406,7 @@ def to_markdown(model: dict[str, Any]) -> bytes:
                 md(a["department"] or "-"),
                 md(a["criticality"] or "-"),
                 md(a["last_run"]),
+                md(a["next_assessment"]) + (" (overdue)" if a["assessment_overdue"] else ""),
                 md(a["verdict"]),
                 str(a["components"]),
                 f"{a['vendor_products']} ({a['vendor_products_high_or_critical']})",
@@ -492,7 +497,8 @@ def to_html(model: dict[str, Any]) -> bytes:
         (
             "Art. 29 register",
             f"{reg['overdue']} overdue",
-            f"{reg['due-soon']} due within 90 days, {reg['open']} open",
+            f"{reg['due-soon']} due within 90 days, {reg['open']} open; "
+            f"{h['assessments_overdue']} assessment(s) older than two years",
         ),
     ]
     body = [
@@ -633,6 +639,7 @@ def to_html(model: dict[str, Any]) -> bytes:
                 "Department",
                 "Criticality",
                 "Last run",
+                "Next assessment",
                 "Verdict",
                 "Components",
                 "Vendor products (high/critical)",
@@ -646,6 +653,10 @@ def to_html(model: dict[str, Any]) -> bytes:
                         _cell(e(a["department"] or "-")),
                         _cell(e(a["criticality"] or "-")),
                         _cell(e(a["last_run"])),
+                        _cell(
+                            e(a["next_assessment"])
+                            + (" <b>overdue</b>" if a["assessment_overdue"] else "")
+                        ),
                         _cell(e(a["verdict"])),
                         _cell(str(a["components"]), "n"),
                         _cell(
