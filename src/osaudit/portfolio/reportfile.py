@@ -20,8 +20,8 @@ from typing import Any, Literal
 
 import msgspec
 
-from osaudit.audit import SCHEMA_VERSION
 from osaudit.identity import purl_without_qualifiers
+from osaudit.report.json import load_schema
 
 
 class CorruptReport(Exception):
@@ -154,6 +154,8 @@ class _Version(msgspec.Struct):
     schema_version: Any = None
 
 
+#: The report version this osaudit writes: the ``const`` of the shipped JSON Schema.
+SCHEMA_VERSION: str = load_schema()["properties"]["schema_version"]["const"]
 _DECODER = msgspec.json.Decoder(_Report)
 _VERSION = msgspec.json.Decoder(_Version)
 
