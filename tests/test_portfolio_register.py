@@ -94,7 +94,7 @@ def _row(model, app, family):
 
 
 def test_register_due_dates_by_hand(portfolio):
-    model, _db, _out = portfolio
+    model, _db, out = portfolio
     # Flagged (critical) in the first run 2025-10-15: due 2026-10-15, 47 days ago.
     aws = _row(model, "tax-office", "aws-core-sdk")
     assert (aws["first_seen"], aws["flagged"], aws["due"]) == ("2025-10-15", "2025-10-15", "2026-10-15")
@@ -119,9 +119,12 @@ def test_register_due_dates_by_hand(portfolio):
     # permits' sentry (high) flagged 2026-06-30: due 2027-06-30, 211 days.
     sentry = _row(model, "permits", "sentry")
     assert (sentry["due"], sentry["days_left"], sentry["status"]) == ("2027-06-30", 211, "open")
-    # Best exits come from the catalogue, best first (the report's own order).
-    assert [e["id"] for e in aws["exits"]] == ["sovereign-cloud-stack", "apache-cloudstack",
-                                                  "openstack"]
+    # Best exits: the report's alternatives for the product, in the report's (best-first) order.
+    base = generated("citizen-portal", out / "gen")
+    alts = next(c["lockin"]["alternatives"] for c in base["components"]
+                if (c["lockin"].get("family") or {}).get("id") == "aws-core-sdk")
+    assert [e["id"] for e in aws["exits"]] == [a["id"] for a in alts[:3]]
+    assert len(aws["exits"]) == 3
 
 
 def test_register_order_overdue_then_due_soon(portfolio):

@@ -405,7 +405,7 @@ def to_markdown(model: dict[str, Any]) -> bytes:
                 md(a["owner"] or "-"),
                 md(a["department"] or "-"),
                 md(a["criticality"] or "-"),
-                md(a["last_run"]),
+                a["last_run"],
                 md(a["next_assessment"]) + (" (overdue)" if a["assessment_overdue"] else ""),
                 md(a["verdict"]),
                 str(a["components"]),
