@@ -136,11 +136,11 @@ def load_policy(path: str | None = None, *, cwd: Path | None = None) -> Policy:
         p = Path(path)
         if not p.is_file():
             raise ConfigError(f"{path}: policy file not found")
-        return _load_file(p, str(path), pyproject=p.name == "pyproject.toml")
+        return _required(_load_file(p, str(path), pyproject=p.name == "pyproject.toml"), path)
     base = cwd or Path.cwd()
     candidate = base / "osaudit.toml"
     if candidate.is_file():
-        return _load_file(candidate, "osaudit.toml", pyproject=False)
+        return _required(_load_file(candidate, "osaudit.toml", pyproject=False), "osaudit.toml")
     candidate = base / "pyproject.toml"
     if candidate.is_file():
         pol = _load_file(candidate, "pyproject.toml", pyproject=True, required=False)
@@ -149,7 +149,13 @@ def load_policy(path: str | None = None, *, cwd: Path | None = None) -> Policy:
     return Policy()
 
 
-def _load_file(p: Path, shown: str, *, pyproject: bool, required: bool = True) -> Any:
+def _required(policy: Policy | None, shown: str) -> Policy:
+    if policy is None:  # _load_file raises instead when the policy is required
+        raise ConfigError(f"{shown}: no [tool.osaudit] table")
+    return policy
+
+
+def _load_file(p: Path, shown: str, *, pyproject: bool, required: bool = True) -> Policy | None:
     note_input(shown)
     try:
         text = p.read_text(encoding="utf-8")
