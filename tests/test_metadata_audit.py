@@ -105,3 +105,11 @@ def test_policy_can_fail_the_run_when_no_metadata_service_answers(sbom, tmp_path
         report = _audit(sbom, tmp_path / "r2.json", monkeypatch, srv.url, "--policy", str(policy))
     (gate,) = [g for g in report["verdict"]["gates"] if g["name"] == "metadata-reachable"]
     assert gate["passed"] is True
+
+
+def test_policy_metadata_unreachable_must_be_a_boolean(sbom, tmp_path, capsys):
+    policy = tmp_path / "osaudit.toml"
+    policy.write_text('[fail-on]\nmetadata-unreachable = "yes"\n', encoding="utf-8")
+    rc = main(["audit", str(sbom), "--offline", "--quiet", "--policy", str(policy)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "metadata-unreachable" in err and "true or false" in err

@@ -258,3 +258,20 @@ def test_fixtures_name_their_sources():
         data = json.loads((FIXTURES / f"{name}.json").read_text())
         assert len(data["$source"]) > 40
     assert (FIXTURES / "SOURCES.md").is_file()
+
+
+def test_ecosystems_requests_stay_within_the_run_budget(server, tmp_path):
+    """ecosyste.ms allows 5,000 requests per hour per IP: a run stops at its budget, saying so."""
+    comps = [_comp(f"n{i}", f"pkg:npm/nothing-{i}@1.0.0") for i in range(250)]
+    with ApiServer() as eco:
+        cfg = config(server.url, tmp_path, ecosystems_url=eco.url, ecosystems_budget=2)
+        result = collect(comps, cfg, now=NOW)
+        assert eco.count("/api/v1/packages/bulk_lookup") == 2
+    refused = [
+        f.status_of("ecosyste.ms")
+        for f in result.facts.values()
+        if f.status_of("ecosyste.ms").status == "error"
+    ]
+    assert len(refused) == 50  # the third bulk call (50 packages) was not sent
+    assert "request budget of 2 per run" in refused[0].reason
+    assert all(f.status_of("osv").status == "ok" for f in result.facts.values())
