@@ -275,3 +275,23 @@ def test_ecosystems_requests_stay_within_the_run_budget(server, tmp_path):
     assert len(refused) == 50  # the third bulk call (50 packages) was not sent
     assert "request budget of 2 per run" in refused[0].reason
     assert all(f.status_of("osv").status == "ok" for f in result.facts.values())
+
+
+def test_cadence_from_the_ecosystems_release_count_where_depsdev_has_no_list(server, tmp_path):
+    """Composer is not at deps.dev: the interval comes from ecosyste.ms' count and span."""
+    server.data["ecosystems"]["pkg:composer/acme/mailer"] = [
+        {
+            "name": "acme/mailer",
+            "ecosystem": "packagist",
+            "purl": "pkg:composer/acme/mailer",
+            "versions_count": 11,
+            "first_release_published_at": "2015-01-01T00:00:00.000Z",
+            "latest_release_published_at": "2020-01-01T00:00:00.000Z",
+            "registry": {"name": "packagist.org", "ecosystem": "packagist", "default": True},
+        }
+    ]
+    comps = [_comp("mailer", "pkg:composer/acme/mailer@1.0.0")]
+    facts = collect(comps, config(server.url, tmp_path), now=NOW).facts["mailer"]
+    assert facts.versions_count == 11 and facts.releases == ()
+    stale = {r.code: r for r in score_maintenance(facts, now=NOW).reasons}["MT-STALE"]
+    assert "mean interval 182 days over 11 releases (ecosyste.ms)" in stale.message
