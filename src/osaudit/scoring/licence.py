@@ -12,7 +12,14 @@ score = clamp(0, 100, sum of the reasons' points), where the reasons are:
 * ``LIC-INCOMPATIBLE`` -20 when the licence cannot be combined into the project's licence;
 * ``LIC-COMPAT-UNKNOWN`` 0 points: compatibility could not be judged;
 * ``LIC-UNKNOWN``    no score (level ``unknown``): missing, NOASSERTION, NONE,
-  unmappable text or a licence without a known category.
+  ``SEE LICENSE IN ...``, unmappable text or a licence without a known category;
+* ``LIC-FAMILY``     0 points, information: a licence family named without a
+  version (``BSD``, ``GNU Lesser General Public License``); exact id unknown,
+  judged by what every version shares;
+* ``LIC-AMBIGUOUS``  0 points, information: several distinct licences and no
+  expression joining them; judged by the least open (conservative);
+* ``LIC-RESTATED``   0 points, information: statements folded into another
+  (a trove classifier repeating the SPDX id).
 
 Levels: >= 90 none, 70-89 low, 50-69 medium, 20-49 high, < 20 critical.
 Every rule is documented with worked examples in docs/scoring-licence.md.
@@ -31,9 +38,12 @@ from osaudit.licence.categories import (
     NOT_REVIEWED_PENALTY,
     ExpressionFacts,
     expression_facts,
+    family_facts,
+    least_open,
 )
 from osaudit.licence.compat import is_compatible
-from osaudit.licence.normalise import derive_expression, effective_licence
+from osaudit.licence.normalise import derive_expression
+from osaudit.licence.statements import EffectiveLicence, Term, effective_licence
 
 INCOMPATIBLE_PENALTY = 20
 _SOURCE = "sbom"
@@ -80,8 +90,13 @@ def score_licence(
     """Score the licence of one component; see the module docstring for the rules."""
     eff = effective_licence(tuple(licences_declared), tuple(licences_concluded))
     raw = tuple(lic.raw for lic in (*licences_declared, *licences_concluded))
-    result = _score(eff.expression, eff.status, eff.basis, project_licence, tuple(relicensing))
+    result = _score(_judged(eff), project_licence, tuple(relicensing))
     return replace(result, raw=raw)
+
+
+def _judged(eff: EffectiveLicence) -> EffectiveLicence:
+    """``eff`` without its raw strings, so equal judgements share the scoring cache."""
+    return replace(eff, raw=())
 
 
 def cache_info() -> object:
@@ -94,29 +109,116 @@ _UNKNOWN_WHY = {
     "noassertion": "the SBOM says NOASSERTION (licence not determined)",
     "none": "the SBOM says NONE (no licence found)",
     "unparsed": "the licence text is not an SPDX expression osaudit can map unambiguously",
+    "see-licence": "the SBOM points to a licence file (SEE LICENSE IN ...) that osaudit "
+    "does not read",
 }
+
+
+def _term_facts(term: Term) -> ExpressionFacts:
+    if term.family is not None:
+        return family_facts(term.family.id, term.family.members)
+    return expression_facts(term.expression)
+
+
+def _facts(eff: EffectiveLicence) -> ExpressionFacts:
+    if eff.status == "ok":
+        return expression_facts(eff.expression)
+    if eff.status == "family":
+        return _term_facts(eff.terms[0])
+    if eff.status == "ambiguous":
+        return least_open([_term_facts(t) for t in eff.terms])
+    return expression_facts(None)
+
+
+def _term_compatible(term: Term, project_licence: str) -> tuple[bool | None, str]:
+    if term.expression is not None:
+        ok, note = is_compatible(term.expression, project_licence)
+        return ok, f"{term.expression}: {note}"
+    assert term.family is not None
+    verdicts = {is_compatible(m, project_licence)[0] for m in term.family.members}
+    if len(verdicts) == 1 and None not in verdicts:
+        ok = verdicts.pop()
+        return ok, f"{term.label}: every version is {'' if ok else 'in'}compatible"
+    return None, f"{term.label}: depends on the version"
+
+
+def _compatible(eff: EffectiveLicence, project_licence: str | None) -> tuple[bool | None, str | None]:
+    if not project_licence:
+        return None, None
+    if eff.status == "ok" and eff.expression is not None:
+        return is_compatible(eff.expression, project_licence)
+    if eff.status not in ("family", "ambiguous"):
+        return None, None
+    results = [_term_compatible(t, project_licence) for t in eff.terms]
+    notes = "; ".join(n for _, n in results)
+    if any(ok is False for ok, _ in results):
+        return False, notes
+    if any(ok is None for ok, _ in results):
+        return None, notes
+    return True, notes
+
+
+def _statement_reasons(eff: EffectiveLicence) -> list[model.Reason]:
+    out: list[model.Reason] = []
+    if eff.status == "family":
+        term = eff.terms[0]
+        assert term.family is not None
+        out.append(
+            model.Reason(
+                "LIC-FAMILY",
+                f"{term.raw!r} names the {term.family.id} licence family without a version "
+                f"(one of {', '.join(term.family.members)}): exact licence unknown, judged by "
+                "what every version shares",
+                0,
+                "osaudit:licence/data/families.yaml",
+            )
+        )
+    elif eff.status == "ambiguous":
+        labels = "; ".join(t.label for t in eff.terms)
+        out.append(
+            model.Reason(
+                "LIC-AMBIGUOUS",
+                f"the SBOM lists {len(eff.terms)} distinct licences ({labels}) and no expression "
+                "saying whether all apply (AND) or one may be chosen (OR): judged by the least "
+                "open of them (conservative)",
+                0,
+                _SOURCE,
+            )
+        )
+    if eff.restated:
+        out.append(
+            model.Reason(
+                "LIC-RESTATED",
+                f"{'; '.join(repr(r) for r in eff.restated)} restate{'s' if len(eff.restated) == 1 else ''}"
+                " another licence statement of the component: the same licence, counted once",
+                0,
+                _SOURCE,
+            )
+        )
+    return out
 
 
 @lru_cache(maxsize=65536)
 def _score(
-    expression: str | None,
-    status: str,
-    basis: str,
+    eff: EffectiveLicence,
     project_licence: str | None,
     relicensing: tuple[model.LicenceChange, ...],
 ) -> LicenceResult:
-    facts = expression_facts(expression)
-    compatible, note = (None, None)
-    if project_licence and expression is not None:
-        compatible, note = is_compatible(expression, project_licence)
-    reasons: list[model.Reason] = []
+    expression, basis = eff.expression, eff.basis
+    facts = _facts(eff)
+    compatible, note = _compatible(eff, project_licence)
+    reasons: list[model.Reason] = _statement_reasons(eff)
     if facts.points is None:
-        why = _UNKNOWN_WHY.get(status) or f"no category is known for {expression}"
-        reasons.append(model.Reason("LIC-UNKNOWN", f"licence unknown: {why}", 0, _SOURCE))
+        why = (
+            _UNKNOWN_WHY.get(eff.status)
+            or eff.why
+            or f"no category is known for {expression or '; '.join(t.label for t in eff.terms)}"
+        )
+        reasons.insert(0, model.Reason("LIC-UNKNOWN", f"licence unknown: {why}", 0, _SOURCE))
         reasons.extend(_relicensing(relicensing, facts))
         axis = model.AxisScore(None, "unknown", tuple(reasons))
         return _result(expression, basis, facts, None, note, axis)
-    reasons.extend(_openness(facts))
+    reasons.extend(_openness(facts, _label(eff)))
     reasons.extend(_relicensing(relicensing, facts))
     if compatible is False:
         reasons.append(
@@ -141,6 +243,12 @@ def _score(
     return _result(expression, basis, facts, compatible, note, axis)
 
 
+def _label(eff: EffectiveLicence) -> str:
+    if eff.status == "ok" and eff.expression is not None:
+        return eff.expression
+    return " / ".join(t.label for t in eff.terms)
+
+
 def _result(
     expression: str | None,
     basis: str,
@@ -163,17 +271,19 @@ def _result(
     )
 
 
-def _openness(facts: ExpressionFacts) -> list[model.Reason]:
+def _openness(facts: ExpressionFacts, label: str) -> list[model.Reason]:
     leaf = facts.decisive
     assert leaf is not None  # points is not None only with a deciding leaf
     base = CATEGORY_POINTS[leaf.category] or 0
     how = ""
-    if facts.expression and facts.expression != leaf.key:
+    if label != leaf.key:
         how = f" (deciding term {leaf.key}: AND takes the least open term, OR the most open option)"
+        if " / " in label:
+            how = f" (deciding term {leaf.key}: the least open of the listed licences)"
     reasons = [
         model.Reason(
             "LIC-CATEGORY",
-            f"{facts.expression} is {leaf.category} (ScanCode LicenseDB){how}: {base} points",
+            f"{label} is {leaf.category} (ScanCode LicenseDB){how}: {base} points",
             base,
             "scancode-licensedb",
         )
