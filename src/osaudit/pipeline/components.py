@@ -28,7 +28,7 @@ from osaudit.report.model import (
     Swap,
     VendorRef,
 )
-from osaudit.sbom.graph import direct_refs, introduced_by
+from osaudit.sbom.graph import introduced_by, relation
 from osaudit.scoring import sovereignty
 from osaudit.scoring.licence import score_licence
 from osaudit.scoring.lockin import LockinResult, controlling_jurisdiction, score_lockin
@@ -48,22 +48,25 @@ class Scored:
 
 @dataclass(frozen=True, slots=True)
 class Depth:
-    """Direct dependencies (None when the SBOM has no usable graph) and who pulls in the rest."""
+    """Depth per component (True direct, False transitive; absent = unknown: no graph
+    from the application, or not reached by it) and who pulls in the transitive ones."""
 
-    direct: frozenset[str] | None
+    depths: dict[str, bool]
     introduced: dict[str, tuple[str, ...]]
 
     def of(self, ref: str) -> bool | None:
-        return None if self.direct is None else ref in self.direct
+        return self.depths.get(ref)
 
 
 def depth(sbom: Sbom) -> Depth:
-    """Direct vs transitive and, for transitive components, the direct ones that pull them in."""
-    direct = direct_refs(sbom)
-    if direct is None:
-        return Depth(None, {})
-    transitive = [c.ref for c in sbom.components if c.ref not in direct]
-    return Depth(direct, dict(introduced_by(sbom, transitive)))
+    """Direct, transitive or unknown and, for transitive components, the direct ones that
+    pull them in. A component the graph does not reach is unknown, not transitive."""
+    rel = relation(sbom)
+    depths = {ref: r == "direct" for ref, r in rel.items() if r in ("direct", "transitive")}
+    transitive = [ref for ref, is_direct in depths.items() if not is_direct]
+    if not transitive:
+        return Depth(depths, {})
+    return Depth(depths, dict(introduced_by(sbom, transitive)))
 
 
 LicenceScorer = Callable[[Component, Family | None], LicenceAxis]

@@ -25,7 +25,7 @@ from osaudit.report.model import (
     Report,
     Summary,
 )
-from osaudit.vocabulary import AXIS_LABELS, LEVELS
+from osaudit.vocabulary import AXIS_LABELS, LEVELS, depth_word
 
 VERDICT_TEXT = {
     "pass": "PASS: no component needs a justification",
@@ -237,7 +237,7 @@ def _sections(report: Report, note: str) -> list[_Section]:
             [
                 f"<details><summary>All components ({len(components)})</summary>",
                 "",
-                "| Component | Ecosystem | Direct | Lock-in | Vendor | Licence | Maintenance "
+                "| Component | Ecosystem | Depth | Lock-in | Vendor | Licence | Maintenance "
                 "| Alternatives |",
                 "|---|---|---|---|---|---|---|---|",
             ],
@@ -253,7 +253,7 @@ def _component_row(c: ComponentResult) -> str:
     lockin = c.lockin
     vendor = lockin.vendor
     licence = c.licence
-    direct = {True: "yes", False: "no", None: "?"}[c.direct]
+    direct = depth_word(c.direct)
     lic = licence.expression or ", ".join(licence.raw) or None
     vend = vendor.name if vendor else None
     if vendor and vend and vendor.jurisdiction:
