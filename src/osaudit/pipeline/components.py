@@ -14,7 +14,7 @@ from typing import Any, cast
 from osaudit.catalog import Catalog
 from osaudit.metadata.collect import collect
 from osaudit.metadata.config import MetadataConfig
-from osaudit.metadata.interface import MetadataResult
+from osaudit.metadata.interface import MetadataResult, PackageFacts
 from osaudit.model import AxisScore, Component, Family, Sbom
 from osaudit.naming import display_name
 from osaudit.report.model import (
@@ -30,7 +30,7 @@ from osaudit.report.model import (
 )
 from osaudit.sbom.graph import introduced_by, relation
 from osaudit.scoring import sovereignty
-from osaudit.scoring.licence import score_licence
+from osaudit.scoring.licence import RegistryLicence, score_licence
 from osaudit.scoring.lockin import LockinResult, controlling_jurisdiction, score_lockin
 from osaudit.scoring.maintenance import facts_to_json, is_fund_or_replace, score_maintenance
 from osaudit.scoring.verdict import Findings
@@ -73,13 +73,21 @@ LicenceScorer = Callable[[Component, Family | None], LicenceAxis]
 MaintenanceScorer = Callable[[Component], tuple[MaintenanceAxis, str | None]]
 
 
-def licence_scorer(project_licence: str | None) -> LicenceScorer:
-    """Score licences once per distinct (licences, relicensing) pair."""
+def licence_scorer(
+    project_licence: str | None, metadata: MetadataResult | None = None
+) -> LicenceScorer:
+    """Score licences once per distinct (licences, relicensing, registry licence) triple.
+
+    ``metadata`` gives the registry's licence of each package (deps.dev, else
+    ecosyste.ms), judged only when the SBOM gives none.
+    """
     cache: dict[tuple[Any, ...], LicenceAxis] = {}
+    facts = metadata.facts if metadata is not None else {}
 
     def score(comp: Component, family: Family | None) -> LicenceAxis:
         relic = family.relicensing if family is not None else ()
-        key = (comp.licences_declared, comp.licences_concluded, relic)
+        registry = _registry_licence(facts.get(comp.ref))
+        key = (comp.licences_declared, comp.licences_concluded, relic, registry)
         hit = cache.get(key)
         if hit is None:
             res = score_licence(
@@ -87,6 +95,7 @@ def licence_scorer(project_licence: str | None) -> LicenceScorer:
                 comp.licences_concluded,
                 project_licence=project_licence,
                 relicensing=relic,
+                registry=registry,
             )
             hit = cache[key] = LicenceAxis(
                 score=_score(res.axis),
@@ -100,10 +109,19 @@ def licence_scorer(project_licence: str | None) -> LicenceScorer:
                 open_source=res.open_source,
                 compatible=res.compatible,
                 compatibility_note=res.compatibility_note,
+                source=res.source,
             )
         return hit
 
     return score
+
+
+def _registry_licence(facts: PackageFacts | None) -> RegistryLicence | None:
+    """The registry's licence of a package, with the source that gave it and its date."""
+    if facts is None or not facts.licences:
+        return None
+    source = facts.origin("licences")
+    return RegistryLicence(tuple(facts.licences), source, facts.date_of(source))
 
 
 def collect_metadata(

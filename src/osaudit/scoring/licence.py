@@ -19,7 +19,11 @@ score = clamp(0, 100, sum of the reasons' points), where the reasons are:
 * ``LIC-AMBIGUOUS``  0 points, information: several distinct licences and no
   expression joining them; judged by the least open (conservative);
 * ``LIC-RESTATED``   0 points, information: statements folded into another
-  (a trove classifier repeating the SPDX id).
+  (a trove classifier repeating the SPDX id);
+* ``LIC-REGISTRY``   0 points, information: the SBOM gives no licence (or only
+  NOASSERTION), so the licence the package registry states (deps.dev for the
+  version, else ecosyste.ms for the package), fetched by the metadata stage, is
+  judged instead; the SBOM wins whenever it has one.
 
 Levels: >= 90 none, 70-89 low, 50-69 medium, 20-49 high, < 20 critical.
 Every rule is documented with worked examples in docs/scoring-licence.md.
@@ -50,6 +54,15 @@ _SOURCE = "sbom"
 
 
 @dataclass(frozen=True, slots=True)
+class RegistryLicence:
+    """Licences a package registry states for a component (from the metadata stage)."""
+
+    licences: tuple[str, ...]
+    source: str  # "deps.dev" (this version) or "ecosyste.ms" (the package)
+    date: str | None = None  # when it was retrieved
+
+
+@dataclass(frozen=True, slots=True)
 class LicenceResult:
     """The licence verdict for one component."""
 
@@ -62,7 +75,8 @@ class LicenceResult:
     compatible: bool | None
     compatibility_note: str | None
     axis: model.AxisScore
-    basis: str = "none"  # concluded | declared | none
+    basis: str = "none"  # concluded | declared | registry | none
+    source: str | None = None  # "sbom", the registry ("deps.dev", "ecosyste.ms"), or None
 
 
 def level_for(score: int | None) -> model.Level:
@@ -86,12 +100,27 @@ def score_licence(
     *,
     project_licence: str | None,
     relicensing: Sequence[model.LicenceChange] = (),
+    registry: RegistryLicence | None = None,
 ) -> LicenceResult:
     """Score the licence of one component; see the module docstring for the rules."""
     eff = effective_licence(tuple(licences_declared), tuple(licences_concluded))
     raw = tuple(lic.raw for lic in (*licences_declared, *licences_concluded))
-    result = _score(_judged(eff), project_licence, tuple(relicensing))
+    used: RegistryLicence | None = None
+    if eff.status in ("missing", "noassertion") and registry is not None and registry.licences:
+        used = registry
+        reg = effective_licence(tuple(_registry_statements(registry.licences)), ())
+        if reg.status in _KNOWN:
+            eff = replace(reg, basis="registry")
+    result = _score(_judged(eff), project_licence, tuple(relicensing), used)
     return replace(result, raw=raw)
+
+
+_KNOWN = ("ok", "family", "ambiguous")
+
+
+def _registry_statements(licences: tuple[str, ...]) -> list[model.Licence]:
+    return [model.Licence(raw=x, expression=derive_expression(x), given_as="registry")
+            for x in licences]  # fmt: skip
 
 
 def _judged(eff: EffectiveLicence) -> EffectiveLicence:
@@ -203,21 +232,32 @@ def _score(
     eff: EffectiveLicence,
     project_licence: str | None,
     relicensing: tuple[model.LicenceChange, ...],
+    registry: RegistryLicence | None = None,
 ) -> LicenceResult:
     expression, basis = eff.expression, eff.basis
     facts = _facts(eff)
     compatible, note = _compatible(eff, project_licence)
     reasons: list[model.Reason] = _statement_reasons(eff)
+    source: str | None = registry.source if basis == "registry" and registry else "sbom"
+    if basis == "registry" and registry is not None:
+        reasons.insert(0, _registry_reason(registry, eff))
     if facts.points is None:
         why = (
             _UNKNOWN_WHY.get(eff.status)
             or eff.why
             or f"no category is known for {expression or '; '.join(t.label for t in eff.terms)}"
         )
+        if registry is not None and basis != "registry":
+            why += (
+                f"; {registry.source} states {', '.join(map(repr, registry.licences))}, "
+                "which osaudit cannot map"
+            )
+        if basis != "registry" and eff.status == "missing":
+            source = None  # nothing is known from anywhere
         reasons.insert(0, model.Reason("LIC-UNKNOWN", f"licence unknown: {why}", 0, _SOURCE))
         reasons.extend(_relicensing(relicensing, facts))
         axis = model.AxisScore(None, "unknown", tuple(reasons))
-        return _result(expression, basis, facts, None, note, axis)
+        return replace(_result(expression, basis, facts, None, note, axis), source=source)
     reasons.extend(_openness(facts, _label(eff)))
     reasons.extend(_relicensing(relicensing, facts))
     if compatible is False:
@@ -240,7 +280,19 @@ def _score(
         )
     score = max(0, min(100, sum(r.points for r in reasons)))
     axis = model.AxisScore(score, level_for(score), tuple(reasons))
-    return _result(expression, basis, facts, compatible, note, axis)
+    return replace(_result(expression, basis, facts, compatible, note, axis), source=source)
+
+
+def _registry_reason(registry: RegistryLicence, eff: EffectiveLicence) -> model.Reason:
+    scope = "this version" if registry.source == "deps.dev" else "the package, latest release"
+    return model.Reason(
+        "LIC-REGISTRY",
+        f"no licence in the SBOM: the registry's licence is used ({registry.source}, {scope}: "
+        f"{', '.join(registry.licences)})",
+        0,
+        registry.source,
+        registry.date,
+    )
 
 
 def _label(eff: EffectiveLicence) -> str:
