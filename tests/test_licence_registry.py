@@ -89,7 +89,9 @@ def test_registry_licence_fills_the_gap_and_is_marked_with_its_source(tmp_path, 
 
 def test_ecosystems_licence_when_deps_dev_has_none(tmp_path, monkeypatch):
     with ApiServer() as srv:
-        srv.fault("/v3/systems/PYPI/packages/requests/versions/2.31.0", "status", code=404)
+        # deps.dev knows no version at all (batch and per-version look-ups both fail)
+        srv.fault("/v3alpha/versionbatch", "status", code=404)
+        srv.fault("/versions/", "status", code=404)
         report = _audit(_sbom(tmp_path), tmp_path, monkeypatch, srv.url)
     requests = _licences(report)["requests"]
     assert (requests["expression"], requests["source"]) == ("Apache-2.0", "ecosyste.ms")
