@@ -142,6 +142,7 @@ def test_docs_subprojects_and_no_unknown_refs() -> None:
     assert sbom.document.subject.name == "mail_mjml"
     assert [p.name for p in sbom.document.subprojects] == ["impress", "docs"]
     assert [w.code for w in sbom.warnings] == []
+    assert [p["name"] for p in _report(DOCS)["sbom"]["subprojects"]] == ["impress", "docs"]
 
 
 def test_docs_unreached_python_backend_is_depth_unknown_not_transitive() -> None:
@@ -195,7 +196,9 @@ def test_every_format_uses_the_three_words(fmt: str, tmp_path: Path) -> None:
     text = out.read_text("utf-8-sig")
     assert "unknown" in text and "direct" in text
     if fmt == "markdown":
+        assert text.startswith("# osaudit report: mail\\_mjml 5.4.1")
         assert "(2228 direct, 0 transitive, 181 depth unknown)" in text
+        assert "Sub-projects of the application (2, not counted as components): impress 5.4.1, docs latest." in text
         assert "| Depth |" in text
     if fmt == "csv":
         header = text.splitlines()[0].split(",")

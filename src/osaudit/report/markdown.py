@@ -23,6 +23,7 @@ from osaudit.report.model import (
     LockinAxis,
     MaintenanceAxis,
     Report,
+    SbomInfo,
     Summary,
 )
 from osaudit.vocabulary import AXIS_LABELS, LEVELS, depth_word
@@ -111,6 +112,7 @@ def _sections(report: Report, note: str) -> list[_Section]:
         f"{coverage.maintenance_known} with maintenance data. "
         f"Generated {md(report.generated_at)} by osaudit "
         f"{md(report.tool.version)}.",
+        *_subprojects_line(sbom),
         "",
         "## Summary",
         "",
@@ -247,6 +249,19 @@ def _sections(report: Report, note: str) -> list[_Section]:
         )
     )
     return sections
+
+
+def _subprojects_line(sbom: SbomInfo) -> list[str]:
+    subs = sbom.subprojects
+    if not subs:
+        return []
+    names = [" ".join(x for x in (p.name, p.version) if x) for p in subs]
+    more = f", +{len(names) - 10} more" if len(names) > 10 else ""
+    return [
+        "",
+        f"Sub-projects of the application ({len(subs)}, not counted as components): "
+        f"{md(', '.join(names[:10]), 600)}{more}.",
+    ]
 
 
 def _component_row(c: ComponentResult) -> str:

@@ -93,6 +93,8 @@ class SbomInfo(_Part, frozen=True, kw_only=True):
     created: str | None = None
     tools: tuple[str, ...]
     subject: SbomSubject | None
+    #: workspace / sub-project roots nested in the subject: part of the application
+    subprojects: tuple[SbomSubject, ...] = ()
 
 
 class CatalogInfo(_Part, frozen=True, kw_only=True):
