@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from osaudit.pipeline import AuditOptions, audit
 from osaudit.cli import cli
 from osaudit.model import Sbom
+from osaudit.pipeline import AuditOptions, audit
 from osaudit.sbom import graph, read_sbom
 
 ROOT = Path(__file__).resolve().parents[1]
