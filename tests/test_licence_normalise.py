@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from osaudit.licence.normalise import derive_expression, effective_licence
-from osaudit.model import Licence
+from osaudit.licence.normalise import derive_expression
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -197,49 +196,6 @@ def test_cache_is_hit() -> None:
     for _ in range(50):
         derive_expression("The Apache Software License, Version 2.0")
     assert derive_expression.cache_info().hits == before + 50
-
-
-def _lic(raw: str, given_as: str = "id") -> Licence:
-    return Licence(raw=raw, expression=derive_expression(raw), given_as=given_as)
-
-
-def test_concluded_wins_when_real() -> None:
-    eff = effective_licence((_lic("MIT"),), (_lic("Apache-2.0"),))
-    assert (eff.expression, eff.basis) == ("Apache-2.0", "concluded")
-    assert eff.raw == ("MIT", "Apache-2.0")
-
-
-def test_noassertion_concluded_falls_back_to_declared() -> None:
-    eff = effective_licence((_lic("GPL-2.0"),), (_lic("NOASSERTION"),))
-    assert (eff.expression, eff.basis) == ("GPL-2.0-only", "declared")
-
-
-def test_several_declared_are_anded() -> None:
-    eff = effective_licence((_lic("MIT"), _lic("Apache License 2.0", "name")), ())
-    assert eff.expression == "Apache-2.0 AND MIT"
-
-
-def test_one_unmappable_declared_makes_all_unknown() -> None:
-    # real corpus pair (logback: EPL-1.0 + "GNU Lesser General Public License")
-    eff = effective_licence(
-        (_lic("EPL-1.0"), _lic("GNU Lesser General Public License", "name")), ()
-    )
-    assert (eff.expression, eff.status) == (None, "unparsed")
-
-
-@pytest.mark.parametrize(
-    ("declared", "concluded", "status"),
-    [
-        ((), (), "missing"),
-        (("NOASSERTION",), ("NOASSERTION",), "noassertion"),
-        (("NONE",), (), "none"),
-    ],
-)
-def test_unknown_statuses(
-    declared: tuple[str, ...], concluded: tuple[str, ...], status: str
-) -> None:
-    eff = effective_licence(tuple(map(_lic, declared)), tuple(map(_lic, concluded)))
-    assert (eff.expression, eff.basis, eff.status) == (None, "none", status)
 
 
 def test_every_corpus_component_normalises(corpus_text: str) -> None:

@@ -95,17 +95,18 @@ def test_h2_or_takes_the_more_open_option() -> None:
     assert (res.axis.score, res.axis.level) == (90, "none")
 
 
-def test_amqp_client_licences_array_is_anded() -> None:
-    # ["ASL 2.0", "GPL v2", "MPL-1.1"]: three licences in the CycloneDX array -> AND,
-    # the least open (GPL-2.0-only, Copyleft) decides; GPL code cannot go into an
-    # Apache-2.0 project.
+def test_amqp_client_licences_array_is_ambiguous_and_judged_conservatively() -> None:
+    # ["ASL 2.0", "GPL v2", "MPL-1.1"]: three distinct licences in the CycloneDX array and
+    # no expression (RabbitMQ meant a choice): neither AND nor OR is claimed, the least
+    # open (GPL-2.0-only, Copyleft) decides; GPL code cannot go into an Apache-2.0 project.
     comp = _component(DROPWIZARD, "amqp-client", "4.4.1")
     res = _score(comp)
-    assert res.expression == "Apache-2.0 AND GPL-2.0-only AND MPL-1.1"
+    assert res.expression is None
     assert (res.category, res.axis.score, res.axis.level) == ("Copyleft", 85, "low")
+    assert "3 distinct licences (Apache-2.0; GPL-2.0-only; MPL-1.1)" in res.axis.reasons[0].message
     res = _score(comp, "Apache-2.0")
     assert res.compatible is False
-    assert _codes(res) == [("LIC-CATEGORY", 85), ("LIC-INCOMPATIBLE", -20)]
+    assert _codes(res) == [("LIC-AMBIGUOUS", 0), ("LIC-CATEGORY", 85), ("LIC-INCOMPATIBLE", -20)]
     assert (res.axis.score, res.axis.level) == (65, "medium")
 
 
@@ -166,7 +167,9 @@ def test_relicensing_back_to_open_source_is_information_only() -> None:
         ((), (), "no licence"),
         (("NOASSERTION",), ("NOASSERTION",), "NOASSERTION"),
         (("NONE",), ("NONE",), "NONE"),
-        (("BSD License",), (), "not an SPDX expression"),
+        (("Some random license",), (), "not an SPDX expression"),
+        (("SEE LICENSE IN LICENSE.txt",), (), "SEE LICENSE IN"),
+        (("License :: Other/Proprietary License",), (), "without saying which"),
         (("LicenseRef-1",), (), "no category"),
     ],
 )
@@ -225,13 +228,18 @@ def test_repeated_licences_hit_the_cache() -> None:
     assert cache_info().hits == before + 10  # type: ignore[attr-defined]
 
 
-def test_logback_unmappable_name_makes_the_component_unknown() -> None:
-    # licences ["EPL-1.0", "GNU Lesser General Public License"]: the LGPL version is
-    # not given, so the AND of both cannot be judged
+def test_logback_licence_family_without_version_is_ambiguous_not_unknown() -> None:
+    # licences ["EPL-1.0", "GNU Lesser General Public License"]: the LGPL version is not
+    # given (a family), and no expression joins the two: both are Copyleft Limited and
+    # open source, so the category is known while the exact licence and compatibility
+    # with EUPL-1.2 (which depends on the LGPL version) are not.
     res = _score(_component(DROPWIZARD, "logback-core", "1.2.3"), "EUPL-1.2")
     assert res.raw == ("EPL-1.0", "GNU Lesser General Public License")
-    assert (res.expression, res.axis.score, res.axis.level) == (None, None, "unknown")
-    assert [r.code for r in res.axis.reasons] == ["LIC-UNKNOWN"]
+    assert (res.expression, res.category, res.open_source) == (None, "Copyleft Limited", True)
+    assert (res.axis.score, res.axis.level) == (90, "none")
+    codes = [r.code for r in res.axis.reasons]
+    assert codes[:2] == ["LIC-AMBIGUOUS", "LIC-CATEGORY"]
+    assert "LGPL (family, version unknown)" in res.axis.reasons[0].message
 
 
 @pytest.mark.skipif(

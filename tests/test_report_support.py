@@ -84,6 +84,7 @@ def hostile_report_dict() -> dict[str, Any]:
     hostile["summary"]["jurisdictions"][HOSTILE[1]] = 1
     hostile["sovereignty"]["by_jurisdiction"][HOSTILE[2]] = 1
     hostile["tool"]["name"] = "osaudit"  # a constant of the schema, not SBOM text
+    hostile["tool"]["version"] = report["tool"]["version"]  # osaudit's own, not SBOM text
     return hostile
 
 

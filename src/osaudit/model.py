@@ -87,6 +87,9 @@ class Document:
     name: str | None = None
     created: str | None = None
     subject: Component | None = None  # metadata.component / DESCRIBES target
+    # workspace / sub-project roots nested in the subject (cdxgen writes them in
+    # metadata.component.components): part of the application, not dependencies
+    subprojects: tuple[Component, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,17 @@ Axis = Literal["lockin", "licence", "maintenance"]
 AXES: tuple[Axis, ...] = ("lockin", "licence", "maintenance")
 AXIS_LABELS: dict[Axis, str] = {"lockin": "Lock-in", "licence": "Licence", "maintenance": "Maintenance"}
 
+DepthWord = Literal["direct", "transitive", "unknown"]
+#: The three dependency depths every format reports; ``unknown``: no graph from the
+#: application, or not reached by it (docs/scoring.md, "Dependency depth").
+DEPTHS: tuple[DepthWord, ...] = ("direct", "transitive", "unknown")
+
+
+def depth_word(direct: bool | None) -> DepthWord:
+    """``components[].direct`` (True / False / None) as the word the formats print."""
+    return "direct" if direct is True else "transitive" if direct is False else "unknown"
+
+
 Art41 = Literal["pass", "justify", "fail"]
 #: Verdicts from best to worst.
 VERDICT_RANK: dict[str, int] = {"pass": 0, "justify": 1, "fail": 2}

@@ -103,14 +103,23 @@ def render_text(s: dict[str, Any]) -> str:
         f"Licences:    declared {_pct(lic['declared'])}, concluded only {_pct(lic['concluded'])}, "
         f"NOASSERTION/NONE {_pct(lic['noassertion'])}, none {_pct(lic['none'])}"
     )
+    subs = s.get("subprojects") or []
+    if subs:
+        names = [" ".join(x for x in (p["name"], p["version"]) if x) for p in subs]
+        more = f", +{len(names) - 10} more" if len(names) > 10 else ""
+        lines.append(
+            f"Sub-projects: {len(subs)} (part of the application): {', '.join(names[:10])}{more}"
+        )
     g = s["graph"]
     if g["has_graph"]:
         lines.append(
             f"Graph:       {g['direct']} direct, {g['transitive']} transitive, "
-            f"{g['unreachable']} not reached from the subject"
+            f"{g['depth_unknown']} depth unknown (not reached by the graph)"
         )
     else:
-        lines.append(f"Graph:       none from the subject ({g['unknown']} components unknown)")
+        lines.append(
+            f"Graph:       none from the subject: {g['depth_unknown']} depth unknown"
+        )
     warnings = s["warnings"]
     lines.append(f"Warnings:    {len(warnings)}")
     lines.extend(_warning_line(w) for w in warnings)

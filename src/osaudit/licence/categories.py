@@ -23,7 +23,7 @@ Rules for expressions (documented in docs/scoring-licence.md):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -219,20 +219,14 @@ def _walk(node: object) -> ExpressionFacts:
         if not real:
             return _unknown(None, leaves)
         if isinstance(node, lic.AND):
-            if any(p.points is None for p in real):
-                return _unknown(None, leaves)
-            pick = min(real, key=_order)
-            osi = _all_of(p.osi_approved for p in real)
-            fsf = _all_of(p.fsf_libre for p in real)
-            oss = _all_of(p.open_source for p in real)
-        else:
-            known = [p for p in real if p.points is not None]
-            if not known:
-                return _unknown(None, leaves)
-            pick = max(known, key=_order)
-            osi = _any_of(p.osi_approved for p in known)
-            fsf = _any_of(p.fsf_libre for p in known)
-            oss = _any_of(p.open_source for p in known)
+            return least_open(real, leaves)
+        known = [p for p in real if p.points is not None]
+        if not known:
+            return _unknown(None, leaves)
+        pick = max(known, key=_order)
+        osi = _any_of(p.osi_approved for p in known)
+        fsf = _any_of(p.fsf_libre for p in known)
+        oss = _any_of(p.open_source for p in known)
         return ExpressionFacts(
             None, pick.category, osi, fsf, oss, pick.points, pick.decisive, leaves
         )
@@ -240,6 +234,51 @@ def _walk(node: object) -> ExpressionFacts:
     if not isinstance(key, str):
         return _unknown(None)
     return _leaf(licence_facts(key))
+
+
+def least_open(
+    parts: Sequence[ExpressionFacts], leaves: tuple[LicenceFacts, ...] | None = None
+) -> ExpressionFacts:
+    """All of ``parts`` apply (AND), or it is not known which (the conservative
+    reading): the least open part decides; an unknown part makes the whole unknown."""
+    if leaves is None:
+        leaves = tuple(leaf for p in parts for leaf in p.leaves)
+    if not parts or any(p.points is None for p in parts):
+        return _unknown(None, leaves)
+    pick = min(parts, key=_order)
+    osi = _all_of(p.osi_approved for p in parts)
+    fsf = _all_of(p.fsf_libre for p in parts)
+    oss = _all_of(p.open_source for p in parts)
+    return ExpressionFacts(None, pick.category, osi, fsf, oss, pick.points, pick.decisive, leaves)
+
+
+def _shared(values: Iterable[bool | None]) -> bool | None:
+    vals = set(values)
+    return vals.pop() if len(vals) == 1 else None
+
+
+@lru_cache(maxsize=256)
+def family_facts(family: str, members: tuple[str, ...]) -> ExpressionFacts:
+    """A licence family named without a version: what every member shares.
+
+    The category is the members' common one, else the least open member's (the
+    conservative reading); OSI/FSF/open-source flags are kept only where every
+    member agrees (else None); points follow from that category and those flags.
+    """
+    facts = [licence_facts(m) for m in members]
+    if not facts or any(f.points is None or f.category in SIDE_GRANTS for f in facts):
+        return _unknown(None, tuple(facts))
+    pick = min(facts, key=lambda f: (CATEGORY_POINTS[f.category] or 0, f.key))
+    osi = _shared(f.osi_approved for f in facts)
+    fsf = _shared(f.fsf_libre for f in facts)
+    oss = _shared(f.open_source for f in facts)
+    points, adjustments = _points(pick.category, oss, osi, fsf)
+    notes = {f.note for f in facts if f.note}
+    leaf = LicenceFacts(
+        f"{family} (family, version unknown)", pick.category, osi, fsf, oss, points, adjustments,
+        notes.pop() if len(notes) == 1 else None,
+    )  # fmt: skip
+    return ExpressionFacts(None, pick.category, osi, fsf, oss, points, leaf, tuple(facts))
 
 
 @lru_cache(maxsize=16384)

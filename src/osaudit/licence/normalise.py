@@ -21,8 +21,6 @@ Order of attempts for one string (first hit wins):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -35,7 +33,6 @@ from license_expression import (
     get_spdx_licensing,
 )
 
-from osaudit import model
 from osaudit.licence import spdxdata
 
 
@@ -350,62 +347,3 @@ def derive_expression(raw: str) -> str | None:
     if hit is not None:
         return _render(hit)
     return _expression(text) or _listed(text)
-
-
-# --------------------------------------------------------------------------- per component
-
-
-@dataclass(frozen=True, slots=True)
-class EffectiveLicence:
-    """The expression a component is judged by, and where it came from.
-
-    ``basis`` is ``concluded``, ``declared`` or ``none``; ``expression`` is None
-    when no usable expression exists (``status`` then says why: ``missing``,
-    ``noassertion``, ``none`` or ``unparsed``).
-    """
-
-    raw: tuple[str, ...]
-    expression: str | None
-    basis: str
-    status: str
-
-
-def _expr_of(lic: model.Licence) -> str | None:
-    return lic.expression if lic.expression is not None else derive_expression(lic.raw)
-
-
-def _combine(licences: Sequence[model.Licence]) -> tuple[str | None, str]:
-    """AND the licences of one field; any unresolvable one makes the whole unknown."""
-    exprs = [_expr_of(lic) for lic in licences]
-    if not exprs:
-        return None, "missing"
-    if all(e == "NOASSERTION" for e in exprs):
-        return None, "noassertion"
-    if all(e == "NONE" for e in exprs):
-        return None, "none"
-    if any(e is None or e in _SPECIAL for e in exprs):
-        return None, "unparsed"
-    parts = sorted({e for e in exprs if e is not None})
-    joined = " AND ".join(f"({p})" if " " in p else p for p in parts)
-    return _render(joined), "ok"
-
-
-@lru_cache(maxsize=65536)
-def effective_licence(
-    declared: tuple[model.Licence, ...], concluded: tuple[model.Licence, ...]
-) -> EffectiveLicence:
-    """Pick the expression to judge: concluded when it is a real expression, else declared.
-
-    Several licences in one field (a CycloneDX ``licenses`` array, SPDX
-    ``licenseInfoFromFiles``) all apply at once, so they are joined with AND.
-    """
-    raw = tuple(lic.raw for lic in (*declared, *concluded))
-    expr, status = _combine(concluded)
-    if expr is not None:
-        return EffectiveLicence(raw, expr, "concluded", "ok")
-    d_expr, d_status = _combine(declared)
-    if d_expr is not None:
-        return EffectiveLicence(raw, d_expr, "declared", "ok")
-    # report the most telling reason: declared first, then concluded
-    reason = d_status if d_status != "missing" else status
-    return EffectiveLicence(raw, None, "none", reason)

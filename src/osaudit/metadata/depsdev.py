@@ -110,7 +110,7 @@ def parse_version(data: Any) -> dict[str, object]:
     if data.get("publishedAt"):
         out["published_at"] = str(data["publishedAt"])
     lic = data.get("licenses")
-    if isinstance(lic, list):
+    if isinstance(lic, list) and any(lic):  # empty: let another source fill it
         out["licences"] = tuple(str(x) for x in lic if x)
     adv = data.get("advisoryKeys")
     if isinstance(adv, list):

@@ -152,6 +152,10 @@ def parse_lookup(data: Any) -> dict[str, object] | None:
     meta = pkg.get("repo_metadata")
     if isinstance(meta, dict) and isinstance(meta.get("archived"), bool):
         out["archived"] = meta["archived"]
+    lic = pkg.get("normalized_licenses")
+    if isinstance(lic, list) and any(isinstance(x, str) and x for x in lic):
+        # the package's licence as its registry states it (latest release, not per version)
+        out["licences"] = tuple(str(x) for x in lic if isinstance(x, str) and x)
     return out
 
 

@@ -14,7 +14,7 @@ from typing import Any, cast
 from osaudit.catalog import Catalog
 from osaudit.metadata.collect import collect
 from osaudit.metadata.config import MetadataConfig
-from osaudit.metadata.interface import MetadataResult
+from osaudit.metadata.interface import MetadataResult, PackageFacts
 from osaudit.model import AxisScore, Component, Family, Sbom
 from osaudit.naming import display_name
 from osaudit.report.model import (
@@ -28,9 +28,9 @@ from osaudit.report.model import (
     Swap,
     VendorRef,
 )
-from osaudit.sbom.graph import direct_refs, introduced_by
+from osaudit.sbom.graph import introduced_by, relation
 from osaudit.scoring import sovereignty
-from osaudit.scoring.licence import score_licence
+from osaudit.scoring.licence import RegistryLicence, score_licence
 from osaudit.scoring.lockin import LockinResult, controlling_jurisdiction, score_lockin
 from osaudit.scoring.maintenance import facts_to_json, is_fund_or_replace, score_maintenance
 from osaudit.scoring.verdict import Findings
@@ -48,35 +48,46 @@ class Scored:
 
 @dataclass(frozen=True, slots=True)
 class Depth:
-    """Direct dependencies (None when the SBOM has no usable graph) and who pulls in the rest."""
+    """Depth per component (True direct, False transitive; absent = unknown: no graph
+    from the application, or not reached by it) and who pulls in the transitive ones."""
 
-    direct: frozenset[str] | None
+    depths: dict[str, bool]
     introduced: dict[str, tuple[str, ...]]
 
     def of(self, ref: str) -> bool | None:
-        return None if self.direct is None else ref in self.direct
+        return self.depths.get(ref)
 
 
 def depth(sbom: Sbom) -> Depth:
-    """Direct vs transitive and, for transitive components, the direct ones that pull them in."""
-    direct = direct_refs(sbom)
-    if direct is None:
-        return Depth(None, {})
-    transitive = [c.ref for c in sbom.components if c.ref not in direct]
-    return Depth(direct, dict(introduced_by(sbom, transitive)))
+    """Direct, transitive or unknown and, for transitive components, the direct ones that
+    pull them in. A component the graph does not reach is unknown, not transitive."""
+    rel = relation(sbom)
+    depths = {ref: r == "direct" for ref, r in rel.items() if r in ("direct", "transitive")}
+    transitive = [ref for ref, is_direct in depths.items() if not is_direct]
+    if not transitive:
+        return Depth(depths, {})
+    return Depth(depths, dict(introduced_by(sbom, transitive)))
 
 
 LicenceScorer = Callable[[Component, Family | None], LicenceAxis]
 MaintenanceScorer = Callable[[Component], tuple[MaintenanceAxis, str | None]]
 
 
-def licence_scorer(project_licence: str | None) -> LicenceScorer:
-    """Score licences once per distinct (licences, relicensing) pair."""
+def licence_scorer(
+    project_licence: str | None, metadata: MetadataResult | None = None
+) -> LicenceScorer:
+    """Score licences once per distinct (licences, relicensing, registry licence) triple.
+
+    ``metadata`` gives the registry's licence of each package (deps.dev, else
+    ecosyste.ms), judged only when the SBOM gives none.
+    """
     cache: dict[tuple[Any, ...], LicenceAxis] = {}
+    facts = metadata.facts if metadata is not None else {}
 
     def score(comp: Component, family: Family | None) -> LicenceAxis:
         relic = family.relicensing if family is not None else ()
-        key = (comp.licences_declared, comp.licences_concluded, relic)
+        registry = _registry_licence(facts.get(comp.ref))
+        key = (comp.licences_declared, comp.licences_concluded, relic, registry)
         hit = cache.get(key)
         if hit is None:
             res = score_licence(
@@ -84,6 +95,7 @@ def licence_scorer(project_licence: str | None) -> LicenceScorer:
                 comp.licences_concluded,
                 project_licence=project_licence,
                 relicensing=relic,
+                registry=registry,
             )
             hit = cache[key] = LicenceAxis(
                 score=_score(res.axis),
@@ -97,10 +109,19 @@ def licence_scorer(project_licence: str | None) -> LicenceScorer:
                 open_source=res.open_source,
                 compatible=res.compatible,
                 compatibility_note=res.compatibility_note,
+                source=res.source,
             )
         return hit
 
     return score
+
+
+def _registry_licence(facts: PackageFacts | None) -> RegistryLicence | None:
+    """The registry's licence of a package, with the source that gave it and its date."""
+    if facts is None or not facts.licences:
+        return None
+    source = facts.origin("licences")
+    return RegistryLicence(tuple(facts.licences), source, facts.date_of(source))
 
 
 def collect_metadata(

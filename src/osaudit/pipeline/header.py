@@ -33,6 +33,9 @@ def sbom_info(sbom: Sbom, digest: str | None) -> SbomInfo:
         subject=(
             SbomSubject(name=subj.name, version=subj.version, purl=subj.purl) if subj else None
         ),
+        subprojects=tuple(
+            SbomSubject(name=p.name, version=p.version, purl=p.purl) for p in doc.subprojects
+        ),
     )
 
 

@@ -93,7 +93,7 @@ def _build(path: str, options: AuditOptions) -> AuditResult:
         sbom,
         catalog,
         graph,
-        stage.licence_scorer(licence[0]),
+        stage.licence_scorer(licence[0], collected),
         stage.maintenance_scorer(collected, now),
     )
     findings = [s.findings for s in scored]  # SBOM order, as the verdict reads them

@@ -46,6 +46,7 @@ def summarise(
     counts: dict[str, dict[Level, int]] = {axis: dict.fromkeys(LEVELS, 0) for axis in AXES}
     categories: dict[str, int] = dict.fromkeys(LICENCE_CATEGORIES, 0)
     purl = cpe_only = name_only = licence_known = maintenance_known = matched = 0
+    licence_registry = 0
     direct = transitive = unknown_depth = 0
     vendors: dict[str, dict[str, Any]] = {}
     lock_counts, lic_counts, mt_counts = counts["lockin"], counts["licence"], counts["maintenance"]
@@ -62,7 +63,9 @@ def summarise(
             cpe_only += 1
         else:
             name_only += 1
-        licence_known += r.licence.level != "unknown"
+        known = r.licence.level != "unknown"
+        licence_known += known
+        licence_registry += known and r.licence.source not in ("sbom", None)
         maintenance_known += r.maintenance.level != "unknown"
         matched += bool(lock.family or lock.alternative_of)
         if r.direct is True:
@@ -105,6 +108,8 @@ def summarise(
             cpe_only=cpe_only,
             name_only=name_only,
             licence_known=licence_known,
+            licence_unknown=len(rows) - licence_known,
+            licence_from_registry=licence_registry,
             catalog_matched=matched,
             maintenance_known=maintenance_known,
         ),

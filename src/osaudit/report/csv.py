@@ -14,6 +14,7 @@ import io
 from osaudit.report.context import RenderContext
 from osaudit.report.escape import csv_cell
 from osaudit.report.model import ComponentResult, Report
+from osaudit.vocabulary import depth_word
 
 COLUMNS: tuple[str, ...] = (
     "ref",
@@ -22,7 +23,7 @@ COLUMNS: tuple[str, ...] = (
     "version",
     "group",
     "ecosystem",
-    "direct",
+    "depth",
     "lockin_level",
     "lockin_score",
     "lockin_family",
@@ -55,7 +56,7 @@ def _row(c: ComponentResult, justify: set[str]) -> list[str]:
         c.version,
         c.group,
         c.ecosystem,
-        c.direct,
+        depth_word(c.direct),
         lockin.level,
         lockin.score,
         family.id if family else None,

@@ -37,6 +37,7 @@ from packageurl import PackageURL
 from osaudit import __version__, model
 from osaudit.report.context import RenderContext
 from osaudit.report.model import ComponentResult, Justification, Report
+from osaudit.vocabulary import depth_word
 
 NS = "osaudit:"
 _HASHES = HashTypeFactory()
@@ -101,7 +102,7 @@ def finding_properties(c: ComponentResult, justify: Mapping[str, Justification])
         ("licence:open-source", licence.open_source),
         ("maintenance:level", maint.level),
         ("maintenance:score", maint.score),
-        ("direct", c.direct),
+        ("depth", depth_word(c.direct)),
         ("art41:justification-required", c.ref in justify),
     ]
     if family:

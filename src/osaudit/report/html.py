@@ -26,7 +26,7 @@ from osaudit.report.model import (
     MaintenanceAxis,
     Report,
 )
-from osaudit.vocabulary import AXIS_LABELS, LEVEL_RANK, LEVELS
+from osaudit.vocabulary import AXIS_LABELS, LEVEL_RANK, LEVELS, depth_word
 
 COLOURS = {
     "none": "#2f7d4f",
@@ -263,7 +263,10 @@ def _cards(report: Report) -> str:
     share = report.sovereignty.non_eu_share
     cards: list[tuple[str, object]] = [
         ("Components", summary.components),
-        ("Direct", summary.direct),
+        (
+            "Direct / transitive / depth unknown",
+            f"{summary.direct} / {summary.transitive} / {summary.depth_unknown}",
+        ),
         ("Catalogue matches", coverage.catalog_matched),
         ("Licence known", coverage.licence_known),
         ("Justifications", len(report.verdict.justifications_required)),
@@ -367,7 +370,7 @@ def _component_table(report: Report) -> str:
         )
         lic = licence.expression or ", ".join(licence.raw)
         lic = lic or "none given"
-        direct = {True: "yes", False: "no", None: "?"}[c.direct]
+        direct = depth_word(c.direct)
         version = f' <span class="sub">{h(c.version, 60)}</span>' if c.version else ""
         rows.append(
             f'<tr data-index="{i}" data-finding="{1 if finding else 0}">'
@@ -392,7 +395,7 @@ def _component_table(report: Report) -> str:
         for label, num in (
             ("Component", False),
             ("Ecosystem", False),
-            ("Direct", False),
+            ("Depth", False),
             ("Lock-in", True),
             ("Vendor", False),
             ("Licence", True),

@@ -23,9 +23,10 @@ from osaudit.report.model import (
     LockinAxis,
     MaintenanceAxis,
     Report,
+    SbomInfo,
     Summary,
 )
-from osaudit.vocabulary import AXIS_LABELS, LEVELS
+from osaudit.vocabulary import AXIS_LABELS, LEVELS, depth_word
 
 VERDICT_TEXT = {
     "pass": "PASS: no component needs a justification",
@@ -116,6 +117,7 @@ def _sections(report: Report, note: str) -> list[_Section]:
         f"{coverage.maintenance_known} with maintenance data. "
         f"Generated {md(report.generated_at)} by osaudit "
         f"{md(report.tool.version)}.",
+        *_subprojects_line(sbom),
         "",
         "## Summary",
         "",
@@ -242,7 +244,7 @@ def _sections(report: Report, note: str) -> list[_Section]:
             [
                 f"<details><summary>All components ({len(components)})</summary>",
                 "",
-                "| Component | Ecosystem | Direct | Lock-in | Vendor | Licence | Maintenance "
+                "| Component | Ecosystem | Depth | Lock-in | Vendor | Licence | Maintenance "
                 "| Alternatives |",
                 "|---|---|---|---|---|---|---|---|",
             ],
@@ -254,11 +256,24 @@ def _sections(report: Report, note: str) -> list[_Section]:
     return sections
 
 
+def _subprojects_line(sbom: SbomInfo) -> list[str]:
+    subs = sbom.subprojects
+    if not subs:
+        return []
+    names = [" ".join(x for x in (p.name, p.version) if x) for p in subs]
+    more = f", +{len(names) - 10} more" if len(names) > 10 else ""
+    return [
+        "",
+        f"Sub-projects of the application ({len(subs)}, not counted as components): "
+        f"{md(', '.join(names[:10]), 600)}{more}.",
+    ]
+
+
 def _component_row(c: ComponentResult) -> str:
     lockin = c.lockin
     vendor = lockin.vendor
     licence = c.licence
-    direct = {True: "yes", False: "no", None: "?"}[c.direct]
+    direct = depth_word(c.direct)
     lic = licence.expression or ", ".join(licence.raw) or None
     vend = vendor.name if vendor else None
     if vendor and vend and vendor.jurisdiction:

@@ -93,6 +93,8 @@ class SbomInfo(_Part, frozen=True, kw_only=True):
     created: str | None = None
     tools: tuple[str, ...]
     subject: SbomSubject | None
+    #: workspace / sub-project roots nested in the subject: part of the application
+    subprojects: tuple[SbomSubject, ...] = ()
 
 
 class CatalogInfo(_Part, frozen=True, kw_only=True):
@@ -190,6 +192,9 @@ class LicenceAxis(_Part, frozen=True, kw_only=True):
     open_source: bool | None
     compatible: bool | None
     compatibility_note: str | None = None
+    #: where the judged licence comes from: "sbom", the registry ("deps.dev" for the
+    #: version, "ecosyste.ms" for the package) when the SBOM gives none, None if unknown
+    source: str | None = None
 
 
 class MaintenanceAxis(_Part, frozen=True, kw_only=True):
@@ -230,12 +235,17 @@ class ComponentResult(_Part, frozen=True, kw_only=True):
 
 
 class Coverage(_Part, frozen=True, kw_only=True):
+    """The evidence the report rests on; ``licence_known + licence_unknown = components``."""
+
     purl: int
     cpe_only: int
     name_only: int
     licence_known: int
     catalog_matched: int
     maintenance_known: int
+    licence_unknown: int = 0
+    #: known licences that come from the package registry, not the SBOM
+    licence_from_registry: int = 0
 
 
 class LevelCounts(_Part, frozen=True, kw_only=True):

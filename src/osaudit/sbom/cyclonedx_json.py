@@ -9,8 +9,8 @@ from typing import Any
 
 import orjson
 
-from osaudit.model import Document, Licence, Sbom
-from osaudit.sbom.common import Builder, as_list, external_ref, licence, text
+from osaudit.model import Component, Document, Encoding, Licence, Sbom
+from osaudit.sbom.common import Builder, as_list, external_ref, licence, merge, text
 
 KNOWN_VERSIONS = frozenset({"1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"})
 HASH_ALGS = frozenset(
@@ -92,8 +92,8 @@ def licence_choice(b: Builder, lid: Any, name: Any, body: Any, here: str) -> Lic
     return None
 
 
-def read(path: str, doc: dict[str, Any], b: Builder) -> Sbom:
-    """Read a parsed CycloneDX JSON document."""
+def read(path: str, doc: dict[str, Any], b: Builder, encoding: Encoding = "json") -> Sbom:
+    """Read a parsed CycloneDX document (JSON, or XML turned into the JSON shape)."""
     version = str(doc.get("specVersion") or "")
     if version not in KNOWN_VERSIONS:
         b.warn("spec-version-unknown", f"unknown CycloneDX specVersion {version!r}", "$.specVersion")
@@ -107,17 +107,21 @@ def read(path: str, doc: dict[str, Any], b: Builder) -> Sbom:
     if "licenses" in meta:
         split_licences(b, meta["licenses"], "$.metadata.licenses")
     subject = None
+    subprojects: list[Component] = []
     if isinstance(meta.get("component"), dict):
         subject = b.make(
             location="$.metadata.component",
             **component(b, meta["component"], "$.metadata.component", None),
         )
         b.extra_refs.add(subject.ref)
+        _subprojects(b, meta["component"], "$.metadata.component", subprojects)
     comps = doc.get("components")
     if comps is not None and not isinstance(comps, list):
         b.warn("components-shape", "components is not an array", "$.components")
         comps = None
     _walk(b, comps or [], "$.components", None, subject.ref if subject else None)
+    if subject is not None:
+        _fold_subprojects(b, subject.ref, subprojects)
     _services(b, doc.get("services"))
     deps = doc.get("dependencies")
     if isinstance(deps, list):
@@ -133,14 +137,52 @@ def read(path: str, doc: dict[str, Any], b: Builder) -> Sbom:
     document = Document(
         format="cyclonedx",
         spec_version=version,
-        encoding="json",
+        encoding=encoding,
         tools=tools(meta.get("tools")),
         serial=serial,
         name=subject.name if subject else None,
         created=timestamp,
         subject=subject,
+        subprojects=tuple(subprojects),
     )
     return b.finish(document)
+
+
+def _fold_subprojects(b: Builder, root: str, subs: list[Component]) -> None:
+    """Sub-projects are the application: their edges become the root's, so their
+    ``dependsOn`` are direct dependencies. One that is also listed in ``components``
+    (cdxgen does so for Cargo workspace crates) leaves the component list; what that
+    entry says is merged into the sub-project, so nothing is lost."""
+    for i, sub in enumerate(subs):
+        if sub.ref == root:
+            continue
+        listed = b.components.pop(sub.ref, None)
+        if listed is not None:
+            subs[i] = merge(sub, listed)
+            if listed.purl is not None and b.by_purl.get(listed.purl) == sub.ref:
+                del b.by_purl[listed.purl]
+        b.alias[sub.ref] = root
+        for ref, kept in list(b.alias.items()):
+            if kept == sub.ref:
+                b.alias[ref] = root
+
+
+def _subprojects(b: Builder, parent: dict[str, Any], loc: str, out: list[Component]) -> None:
+    """Components nested in ``metadata.component`` (cdxgen: workspace and sub-project
+    roots), depth first; they are part of the application, not its dependencies."""
+    nested = parent.get("components")
+    if nested is None:
+        return
+    if not isinstance(nested, list):
+        b.warn("components-shape", "components is not an array", f"{loc}.components")
+        return
+    for i, c in enumerate(nested):
+        here = f"{loc}.components[{i}]"
+        if not isinstance(c, dict):
+            b.warn("component-shape", "component is not an object", here)
+            continue
+        out.append(b.make(location=here, **component(b, c, here, None)))
+        _subprojects(b, c, here, out)
 
 
 def _services(b: Builder, services: Any) -> None:

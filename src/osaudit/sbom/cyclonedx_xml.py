@@ -54,7 +54,7 @@ def read(path: str, data: bytes, b: Builder) -> Sbom:
         raise InputError(f"{path}: <bom> is not in a CycloneDX namespace ({ns or 'none'})")
     version = ns[len(NS_PREFIX) :]
     doc = _Conv(ns, b).bom(root, version)
-    return cyclonedx_json.read(path, doc, b)
+    return cyclonedx_json.read(path, doc, b, encoding="xml")
 
 
 class _Conv:

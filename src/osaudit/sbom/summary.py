@@ -78,9 +78,16 @@ def summarise(sbom: Sbom, schema: list[Warning] | None = None) -> dict[str, Any]
             k: {"count": lic[k], "share": _share(lic[k], total)}
             for k in ("declared", "concluded", "noassertion", "none")
         },
+        "subprojects": [
+            {"ref": p.ref, "name": p.name, "version": p.version, "purl": p.purl}
+            for p in doc.subprojects
+        ],
         "graph": {
             "has_graph": graph.direct_refs(sbom) is not None,
             **{k: rel[k] for k in ("root", "direct", "transitive", "unreachable", "unknown")},
+            # the three depth states osaudit reports everywhere: direct, transitive, unknown
+            # (unknown = no graph from the subject, or not reached by it)
+            "depth_unknown": rel["unreachable"] + rel["unknown"],
         },
         "warnings": [warning_dict(w) for w in sbom.warnings],
     }
