@@ -138,6 +138,16 @@ class Replacement:
 
 
 @dataclass(frozen=True, slots=True)
+class VersionScope:
+    """Only versions in ``range`` (purl-spec ``vers:``) of the packages ``purls`` lock."""
+
+    purls: tuple[str, ...]
+    range: str  # e.g. "vers:npm/>=2.0.0"
+    note: str = ""
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Family:
     """Something that ties software to a vendor (a lock)."""
 
@@ -158,6 +168,7 @@ class Family:
     relicensing: tuple[LicenceChange, ...]
     provenance: Provenance
     notes: str = ""
+    versions: tuple[VersionScope, ...] = ()  # packages not named here lock in every version
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +198,9 @@ class Match:
     method: Literal["purl-exact", "purl-pattern", "cpe", "name"]
     pattern: str
     confidence: Literal["high", "medium", "low"]
+    version_range: str | None = None  # the family's vers: range checked, when one applies
+    version_status: Literal["inside", "outside", "unknown"] | None = None
+    version_note: str = ""  # why unknown, or the catalogue's note on the range
 
 
 # --------------------------------------------------------------------------- scoring

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from osaudit.model import Alternative, Family, LicenceChange, Provenance, Replacement, Vendor
+from osaudit.model import (
+    Alternative,
+    Family,
+    LicenceChange,
+    Provenance,
+    Replacement,
+    Vendor,
+    VersionScope,
+)
 
 _SWAP_ORDER = {"api-compatible": 0, "adapter": 1, "rewrite": 2}
 
@@ -50,6 +58,15 @@ def build_family(raw: dict[str, Any], alternatives: tuple[Replacement, ...]) -> 
         ),
         provenance=_provenance(raw),
         notes=raw.get("notes") or "",
+        versions=tuple(
+            VersionScope(
+                purls=_t(v.get("purls")),
+                range=str(v["range"]),
+                note=v.get("note") or "",
+                sources=_t(v.get("sources")),
+            )
+            for v in raw.get("versions") or ()
+        ),
     )
 
 

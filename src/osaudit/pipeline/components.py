@@ -27,6 +27,7 @@ from osaudit.report.model import (
     MatchInfo,
     Swap,
     VendorRef,
+    VersionStatus,
 )
 from osaudit.sbom.graph import direct_refs, introduced_by
 from osaudit.scoring import sovereignty
@@ -164,7 +165,15 @@ def lockin_axis(lock: LockinResult) -> LockinAxis:
             else None
         ),
         match=(
-            MatchInfo(method=m.method, pattern=m.pattern, confidence=m.confidence) if m else None
+            MatchInfo(
+                method=m.method,
+                pattern=m.pattern,
+                confidence=m.confidence,
+                version_range=m.version_range,
+                version_status=cast(VersionStatus | None, m.version_status),
+            )
+            if m
+            else None
         ),
         alternative_of=tuple(lock.alternative_of),
         alternatives=tuple(
@@ -207,7 +216,10 @@ def score_components(
             else ()
         )
         direct = graph.of(comp.ref)
-        key = (fam_match, direct, alt_of, bool(comp.purl or comp.cpes))
+        outside = tuple(
+            (m, catalog.families[m.entry_id]) for m in (res.outside if res is not None else ())
+        )
+        key = (fam_match, direct, alt_of, bool(comp.purl or comp.cpes), outside and comp.ref)
         cached = lock_cache.get(key)
         if cached is None:
             lock = score_lockin(
@@ -218,6 +230,7 @@ def score_components(
                 direct=direct,
                 alternative_of=alt_of,
                 unverified=unverified,
+                outside=outside,
             )
             cached = lock_cache[key] = (lock, lockin_axis(lock))
         lock, lock_axis = cached

@@ -62,6 +62,7 @@ SCHEMA_VERSION: Literal["1.0"] = "1.0"
 Swap = Literal["api-compatible", "adapter", "rewrite"]
 MatchMethod = Literal["purl-exact", "purl-pattern", "cpe", "name"]
 Confidence = Literal["high", "medium", "low"]
+VersionStatus = Literal["inside", "unknown"]
 
 
 class _Part(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -142,10 +143,12 @@ class VendorRef(_Part, frozen=True, kw_only=True):
     parent: str | None = None
 
 
-class MatchInfo(_Part, frozen=True, kw_only=True):
+class MatchInfo(_Part, frozen=True, kw_only=True, omit_defaults=True):
     method: MatchMethod
     pattern: str
     confidence: Confidence
+    version_range: str | None = None  # the family's vers: range, when one names the package
+    version_status: VersionStatus | None = None
 
 
 class AlternativeOption(_Part, frozen=True, kw_only=True):
