@@ -52,6 +52,9 @@ def catalog():
         ("pkg:docker/mongo@7.0.14", ["mongodb"], [], "high", "inside"),
         ("pkg:docker/cockroachdb/cockroach@v19.1.5", [], ["cockroachdb"], None, None),
         ("pkg:docker/cockroachdb/cockroach@v23.1.11", ["cockroachdb"], [], "high", "inside"),
+        ("pkg:docker/sentry@9.1.2", [], ["sentry"], None, None),
+        ("pkg:docker/getsentry/sentry@23.6.1", ["sentry"], [], "high", "inside"),
+        ("pkg:pypi/sentry-sdk@2.17.0", ["sentry"], [], "high", None),  # SDK: not scoped
         # A package the scope does not name locks in every version, unchanged.
         ("pkg:npm/@mapbox/mapbox-gl-geocoder@1.0.0", ["mapbox"], [], "high", None),
         ("pkg:pypi/elasticsearch@7.10.0", ["elasticsearch"], [], "high", None),
@@ -69,7 +72,7 @@ def test_shipped_scopes(catalog, purl, families, outside, confidence, state):
 def test_every_shipped_scope_has_a_source_and_a_reason(catalog):
     scoped = {fid: f.versions for fid, f in catalog.families.items() if f.versions}
     assert {"mapbox", "elasticsearch", "hashicorp-terraform", "hashicorp-vault"} <= set(scoped)
-    assert {"redis-server", "mongodb", "cockroachdb"} <= set(scoped)
+    assert {"redis-server", "mongodb", "cockroachdb", "sentry"} <= set(scoped)
     for scopes in scoped.values():
         for scope in scopes:
             assert scope.sources and scope.note and scope.range.startswith("vers:")
