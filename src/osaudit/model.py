@@ -148,6 +148,16 @@ class VersionScope:
 
 
 @dataclass(frozen=True, slots=True)
+class CatchAllLink:
+    """A service family reachable through a catch-all family's client (S3 through boto3)."""
+
+    family: str  # the catch-all family's id
+    evidence: tuple[str, ...]  # purl patterns of packages that call this service through it
+    note: str = ""
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Family:
     """Something that ties software to a vendor (a lock)."""
 
@@ -169,6 +179,7 @@ class Family:
     provenance: Provenance
     notes: str = ""
     versions: tuple[VersionScope, ...] = ()  # packages not named here lock in every version
+    via_catch_all: CatchAllLink | None = None
 
 
 @dataclass(frozen=True, slots=True)

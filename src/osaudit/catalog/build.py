@@ -7,6 +7,7 @@ from typing import Any
 
 from osaudit.model import (
     Alternative,
+    CatchAllLink,
     Family,
     LicenceChange,
     Provenance,
@@ -67,6 +68,18 @@ def build_family(raw: dict[str, Any], alternatives: tuple[Replacement, ...]) -> 
             )
             for v in raw.get("versions") or ()
         ),
+        via_catch_all=_catch_all(raw.get("via_catch_all")),
+    )
+
+
+def _catch_all(raw: dict[str, Any] | None) -> CatchAllLink | None:
+    if not raw:
+        return None
+    return CatchAllLink(
+        family=raw["family"],
+        evidence=_t(raw.get("evidence")),
+        note=raw.get("note") or "",
+        sources=_t(raw.get("sources")),
     )
 
 

@@ -1,7 +1,8 @@
 """Schema checks and cross-checks of catalogue files, reported as one-line violations.
 
 Cross-checks the schema cannot express: ids unique across families and
-alternatives (within one layer), every ``replaces.family`` exists after merging,
+alternatives (within one layer), every ``replaces.family`` and
+``via_catch_all.family`` exists after merging,
 purl patterns parse and follow the ecosystem rules, ``unverified`` names real
 fields, a family's category equals its file name under ``families/``, each
 ``versions`` scope names patterns of the family's ``purls`` and a ``vers:``
@@ -296,6 +297,17 @@ def merge_layers(layers: Sequence[Layer]) -> tuple[dict[str, Entry], list[Violat
             _check_entry(entry, out)
             merged[eid] = entry
     for entry in merged.values():
+        link = entry.data.get("via_catch_all") if entry.kind == "families" else None
+        fam = link.get("family") if isinstance(link, dict) else None
+        if isinstance(fam, str) and (fam == entry.id or _kind(merged, fam) != "families"):
+            out.append(
+                Violation(
+                    entry.file,
+                    entry.id,
+                    f"{entry.where()}.via_catch_all.family",
+                    f"unknown family {fam!r}" if fam != entry.id else "a family cannot be its own catch-all",
+                )
+            )
         if entry.kind != "alternatives":
             continue
         reps = entry.data.get("replaces")
@@ -314,6 +326,11 @@ def merge_layers(layers: Sequence[Layer]) -> tuple[dict[str, Entry], list[Violat
                     )
                 )
     return merged, sorted(set(out), key=_natural)
+
+
+def _kind(merged: dict[str, Entry], entry_id: str) -> str | None:
+    target = merged.get(entry_id)
+    return target.kind if target is not None else None
 
 
 def _natural(v: Violation) -> tuple[Any, ...]:

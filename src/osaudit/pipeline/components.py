@@ -34,6 +34,7 @@ from osaudit.scoring import sovereignty
 from osaudit.scoring.licence import score_licence
 from osaudit.scoring.lockin import LockinResult, controlling_jurisdiction, score_lockin
 from osaudit.scoring.maintenance import facts_to_json, is_fund_or_replace, score_maintenance
+from osaudit.scoring.products import Member
 from osaudit.scoring.verdict import Findings
 
 
@@ -45,6 +46,7 @@ class Scored:
     findings: Findings
     control: sovereignty.Control | None
     fund_or_replace: str | None  # why to fund or replace it, or None
+    member: Member | None = None  # family-matched: what the vendor-product grouping needs
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +255,22 @@ def score_components(
             licence=lic,
             maintenance=maint,
         )
-        out.append(Scored(row, _findings(comp, lock, lic, maint), _control(comp, lock, catalog), fund))
+        member = (
+            Member(
+                comp.ref,
+                display_name(comp.group, comp.name),
+                comp.version,
+                comp.purl,
+                lock.family,
+                lock.axis.level,
+                lock.axis.score,
+                direct,
+            )
+            if lock.family is not None
+            else None
+        )
+        findings = _findings(comp, lock, lic, maint)
+        out.append(Scored(row, findings, _control(comp, lock, catalog), fund, member))
     return out
 
 
