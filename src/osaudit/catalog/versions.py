@@ -42,7 +42,8 @@ def covers(scope: VersionScope, key: str) -> bool:
 def _range(spec: str) -> Any:
     from univers.version_range import VersionRange
 
-    return VersionRange.from_string(spec)
+    parse: Any = VersionRange.from_string  # univers has no type hints
+    return parse(spec)
 
 
 def range_problem(spec: str) -> str | None:
