@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from osaudit.scoring.sovereignty import CSF_TITLES, Control, assess, classify
+from osaudit.scoring.sovereignty import CSF_TITLES, Control, Party, assess, classify
 
 
 @pytest.mark.parametrize(
@@ -30,27 +30,35 @@ def test_classify(code: str | None, kind: str) -> None:
     assert classify(code) == kind
 
 
-def test_share_counts_only_known_eu_or_non_eu() -> None:
-    controls = [
-        Control("a", "US", ("SOV-2", "SOV-6")),
-        Control("b", "US", ("SOV-2",)),
-        Control("c", "FR", ("SOV-6",)),
-        Control("d", "INT", ()),
-        Control("e", None, ("SOV-3",)),
-        Control("f", "CH", ()),
+def test_share_counts_distinct_vendors_not_components() -> None:
+    """29 Sentry packages are one vendor; stewards of open alternatives are not in the share."""
+    controls = [Control(f"sentry-{i}", "US", ("SOV-2",)) for i in range(29)]
+    controls += [Control("c", "FR", ("SOV-6",)), Control("e", None, ("SOV-3",))]
+    vendors = [
+        Party("Functional Software, Inc. (Sentry)", "US", ("sentry",)),
+        Party("Amazon.com, Inc.", "US", ("aws-core-sdk", "aws-s3")),
+        Party("Mistral AI SAS", "FR", ("mistral-ai-api",)),
+        Party("Some Community", "INT", ("x",)),
+        Party("Unconfirmed Ltd", None, ("y",)),
+        Party("Swiss AG", "CH", ("z",)),
     ]
-    sov = assess(controls)
-    assert sov["non_eu_share"] == round(3 / 4, 4)  # a, b, f of a, b, c, f
-    assert sov["by_jurisdiction"] == {"CH": 1, "FR": 1, "INT": 1, "US": 2}
-    assert sov["csf"] == [
-        {"objective": "SOV-2", "title": CSF_TITLES["SOV-2"], "components": ["a", "b"]},
+    stewards = [Party("Cloud Native Computing Foundation", "US", ("opentelemetry",))]
+    sov = assess(controls, vendors, stewards)
+    assert sov["non_eu_share"] == round(3 / 4, 4)  # Sentry, Amazon, Swiss AG of those + Mistral
+    assert sov["by_jurisdiction"] == {"CH": 1, "FR": 1, "INT": 1, "US": 2, "unknown": 1}
+    assert "distinct controlling vendors" in sov["counted"] and "6 (3 outside the EU" in sov["counted"]
+    assert [p["name"] for p in sov["open_alternative_stewards"]] == [
+        "Cloud Native Computing Foundation"
+    ]
+    assert sov["csf"][0]["objective"] == "SOV-2" and len(sov["csf"][0]["components"]) == 29
+    assert sov["csf"][1:] == [
         {"objective": "SOV-3", "title": "Data & AI sovereignty", "components": ["e"]},
-        {"objective": "SOV-6", "title": "Technology sovereignty", "components": ["a", "c"]},
+        {"objective": "SOV-6", "title": "Technology sovereignty", "components": ["c"]},
     ]
 
 
 def test_no_known_jurisdiction_gives_null_share() -> None:
-    assert assess([Control("x", None), Control("y", "INT")])["non_eu_share"] is None
+    assert assess([], [Party("x", None), Party("y", "INT")])["non_eu_share"] is None
     assert assess([])["non_eu_share"] is None
 
 

@@ -32,7 +32,7 @@ def test_sections_and_counts():
     assert "Garage (api-compatible)" in text
     assert "<details><summary>All components (14)</summary>" in text
     assert text.count("<details>") == text.count("</details>")
-    assert "Non-EU share of catalogued vendors: 86%" in text
+    assert "Non-EU share of lock-in vendors: 80%" in text
 
 
 def test_sbom_strings_are_escaped():

@@ -141,6 +141,26 @@ class Replacement:
 
 
 @dataclass(frozen=True, slots=True)
+class VersionScope:
+    """Only versions in ``range`` (purl-spec ``vers:``) of the packages ``purls`` lock."""
+
+    purls: tuple[str, ...]
+    range: str  # e.g. "vers:npm/>=2.0.0"
+    note: str = ""
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CatchAllLink:
+    """A service family reachable through a catch-all family's client (S3 through boto3)."""
+
+    family: str  # the catch-all family's id
+    evidence: tuple[str, ...]  # purl patterns of packages that call this service through it
+    note: str = ""
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Family:
     """Something that ties software to a vendor (a lock)."""
 
@@ -161,6 +181,8 @@ class Family:
     relicensing: tuple[LicenceChange, ...]
     provenance: Provenance
     notes: str = ""
+    versions: tuple[VersionScope, ...] = ()  # packages not named here lock in every version
+    via_catch_all: CatchAllLink | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +212,9 @@ class Match:
     method: Literal["purl-exact", "purl-pattern", "cpe", "name"]
     pattern: str
     confidence: Literal["high", "medium", "low"]
+    version_range: str | None = None  # the family's vers: range checked, when one applies
+    version_status: Literal["inside", "outside", "unknown"] | None = None
+    version_note: str = ""  # why unknown, or the catalogue's note on the range
 
 
 # --------------------------------------------------------------------------- scoring

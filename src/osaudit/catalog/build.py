@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from osaudit.model import Alternative, Family, LicenceChange, Provenance, Replacement, Vendor
+from osaudit.model import (
+    Alternative,
+    CatchAllLink,
+    Family,
+    LicenceChange,
+    Provenance,
+    Replacement,
+    Vendor,
+    VersionScope,
+)
 
 _SWAP_ORDER = {"api-compatible": 0, "adapter": 1, "rewrite": 2}
 
@@ -50,6 +59,27 @@ def build_family(raw: dict[str, Any], alternatives: tuple[Replacement, ...]) -> 
         ),
         provenance=_provenance(raw),
         notes=raw.get("notes") or "",
+        versions=tuple(
+            VersionScope(
+                purls=_t(v.get("purls")),
+                range=str(v["range"]),
+                note=v.get("note") or "",
+                sources=_t(v.get("sources")),
+            )
+            for v in raw.get("versions") or ()
+        ),
+        via_catch_all=_catch_all(raw.get("via_catch_all")),
+    )
+
+
+def _catch_all(raw: dict[str, Any] | None) -> CatchAllLink | None:
+    if not raw:
+        return None
+    return CatchAllLink(
+        family=raw["family"],
+        evidence=_t(raw.get("evidence")),
+        note=raw.get("note") or "",
+        sources=_t(raw.get("sources")),
     )
 
 

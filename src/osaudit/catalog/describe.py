@@ -37,6 +37,10 @@ def family_json(cat: Catalog, fam: Family) -> dict[str, Any]:
             {"date": r.date, "from": r.from_licence, "to": r.to_licence, "note": r.note}
             for r in fam.relicensing
         ],
+        "versions": [
+            {"purls": list(v.purls), "range": v.range, "note": v.note, "sources": list(v.sources)}
+            for v in fam.versions
+        ],
         "alternatives": [
             {**alternative_summary(cat, rep.alternative), "swap": rep.swap, "note": rep.note}
             for rep in fam.alternatives
@@ -89,7 +93,12 @@ def entry_json(cat: Catalog, entry_id: str) -> dict[str, Any] | None:
 
 
 def match_json(m: Match) -> dict[str, str]:
-    return {"method": m.method, "pattern": m.pattern, "confidence": m.confidence}
+    out = {"method": m.method, "pattern": m.pattern, "confidence": m.confidence}
+    if m.version_range and m.version_status:
+        out |= {"version_range": m.version_range, "version_status": m.version_status}
+        if m.version_note:
+            out["version_note"] = m.version_note
+    return out
 
 
 def _list(values: list[str]) -> str:
@@ -115,6 +124,11 @@ def family_text(data: dict[str, Any], indent: str = "") -> list[str]:
         lines.append(
             f"{indent}  relicensed:     {r['date']} {r['from'] or 'unknown'} -> {r['to']}"
             + (f" ({r['note']})" if r["note"] else "")
+        )
+    for v in data.get("versions", ()):
+        lines.append(
+            f"{indent}  locks only:     {_list(v['purls'])} {v['range']}"
+            + (f" ({v['note']})" if v["note"] else "")
         )
     if data["unverified"]:
         lines.append(f"{indent}  unverified:     {_list(data['unverified'])} (treated as unknown)")
@@ -153,6 +167,11 @@ def alternative_text(data: dict[str, Any], indent: str = "") -> list[str]:
         lines.append(
             f"{indent}    - {r['family']} ({r['name']}), swap {r['swap']}"
             + (f": {r['note']}" if r["note"] else "")
+        )
+    for v in data.get("versions", ()):
+        lines.append(
+            f"{indent}  locks only:     {_list(v['purls'])} {v['range']}"
+            + (f" ({v['note']})" if v["note"] else "")
         )
     if data["unverified"]:
         lines.append(f"{indent}  unverified:     {_list(data['unverified'])} (treated as unknown)")

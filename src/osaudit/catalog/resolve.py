@@ -8,6 +8,11 @@ specific ones: longest literal prefix), then CPE ``vendor:product``, then
 glob ``high`` when its only ``*`` is trailing and the wildcard part starts at a
 ``/`` boundary (a whole npm scope ``@sentry/*``, Go ``/v2`` and sub-packages),
 else ``medium`` (``AWSSDK.*``); CPE ``medium``; name ``low``.
+
+A family's ``versions`` scopes then check the component's version
+(``catalog/versions.py``): a version outside the range that locks drops the
+family match (kept in ``Resolution.outside`` to explain why), no version keeps
+it one confidence step lower and says so in the match.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any, Literal
 
 from osaudit.catalog.index import Index, Target, build_index
 from osaudit.catalog.patterns import cpe_vendor_product, name_keys, purl_key, purl_type
+from osaudit.catalog.versions import apply as apply_versions
 from osaudit.model import Alternative, Component, Family, Match, Replacement, Sbom
 
 EntryKind = Literal["family", "alternative"]
@@ -29,6 +35,7 @@ class Resolution:
 
     families: tuple[Match, ...] = ()
     alternatives: tuple[Match, ...] = ()
+    outside: tuple[Match, ...] = ()  # family matches dropped: version outside the locking range
 
     @property
     def matched(self) -> bool:
@@ -80,6 +87,14 @@ def match_index(
         if found:
             return _matches(kind, found, "name", "low")
     return ()
+
+
+def _purl_version(purl: str | None) -> str | None:
+    from osaudit.identity import normalise_purl, split_canonical
+
+    canonical = normalise_purl(purl)[0] if purl else None
+    parts = split_canonical(canonical) if canonical else None
+    return parts[3] if parts else None
 
 
 class Catalog:
@@ -134,28 +149,46 @@ class Catalog:
         key: str | None,
         cpes: tuple[tuple[str, str], ...] = (),
         names: tuple[str, ...] = (),
+        version: str | None = None,
     ) -> Resolution:
-        """Resolve an already normalised purl key plus CPE pairs and name keys."""
+        """Resolve a normalised purl key plus CPE pairs and name keys, at ``version``."""
         fams = match_index(self._family_index, "family", key, cpes, names)
         alts = match_index(self._alt_index, "alternative", key, (), ())
-        return Resolution(fams, alts) if fams or alts else EMPTY
+        outside: tuple[Match, ...] = ()
+        if fams and key:
+            checked = [apply_versions(m, self.families[m.entry_id], key, version) for m in fams]
+            fams = tuple(m for m in checked if m.version_status != "outside")
+            outside = tuple(m for m in checked if m.version_status == "outside")
+        if fams or alts or outside:
+            return Resolution(fams, alts, outside)
+        return EMPTY
 
     def resolve(self, component: Component) -> Resolution:
-        """Catalogue matches of one component (cached by its identity fields)."""
-        ck = (component.purl, component.cpes, component.ecosystem, component.group, component.name)
+        """Catalogue matches of one component (cached by its identity fields and version)."""
+        ck = (
+            component.purl,
+            component.cpes,
+            component.ecosystem,
+            component.group,
+            component.name,
+            component.version,
+        )
         hit = self._cache.get(ck)
         if hit is not None:
             return hit
         key = purl_key(component.purl) if component.purl else None
         pairs = tuple(p for p in (cpe_vendor_product(c) for c in component.cpes) if p)
         eco = component.ecosystem or (purl_type(key) if key else None)
-        result = self.resolve_key(key, pairs, name_keys(eco, component.group, component.name))
+        version = component.version or _purl_version(component.purl)
+        result = self.resolve_key(
+            key, pairs, name_keys(eco, component.group, component.name), version
+        )
         self._cache[ck] = result
         return result
 
     def resolve_purl(self, purl: str) -> Resolution:
-        """Resolve a bare purl (as ``osaudit explain`` does)."""
-        return self.resolve_key(purl_key(purl))
+        """Resolve a bare purl (as ``osaudit explain`` does); its version, if any, is checked."""
+        return self.resolve_key(purl_key(purl), version=_purl_version(purl))
 
     def resolve_all(self, components: Sbom | Iterable[Component]) -> dict[str, Resolution]:
         """Resolution of every component by ref (an Sbom or any iterable of components)."""
@@ -163,6 +196,6 @@ class Catalog:
         cache = self._cache
         out: dict[str, Resolution] = {}
         for c in items:  # inlined cache probe: most components repeat a known identity
-            hit = cache.get((c.purl, c.cpes, c.ecosystem, c.group, c.name))
+            hit = cache.get((c.purl, c.cpes, c.ecosystem, c.group, c.name, c.version))
             out[c.ref] = hit if hit is not None else self.resolve(c)
         return out

@@ -1,9 +1,12 @@
 """Schema checks and cross-checks of catalogue files, reported as one-line violations.
 
 Cross-checks the schema cannot express: ids unique across families and
-alternatives (within one layer), every ``replaces.family`` exists after merging,
+alternatives (within one layer), every ``replaces.family`` and
+``via_catch_all.family`` exists after merging,
 purl patterns parse and follow the ecosystem rules, ``unverified`` names real
-fields, a family's category equals its file name under ``families/``.
+fields, a family's category equals its file name under ``families/``, each
+``versions`` scope names patterns of the family's ``purls`` and a ``vers:``
+range univers can read.
 """
 
 from __future__ import annotations
@@ -219,6 +222,7 @@ def _check_entry(entry: Entry, out: list[Violation]) -> None:
     for where, expr in licences:
         if isinstance(expr, str) and (problem := licence_problem(expr)):
             out.append(Violation(entry.file, entry.id, f"{entry.where()}.{where}", problem))
+    _check_versions(entry, out)
     allowed = field_paths(entry.kind)
     for i, fname in enumerate(_strings(entry.data.get("unverified"))):
         if fname not in allowed:
@@ -230,6 +234,31 @@ def _check_entry(entry: Entry, out: list[Violation]) -> None:
                     f"{fname!r} is not a field of {_article(entry.kind)}",
                 )
             )
+
+
+def _check_versions(entry: Entry, out: list[Violation]) -> None:
+    """Each ``versions`` scope names patterns of the family's ``purls`` and a readable range."""
+    from osaudit.catalog.versions import range_problem
+
+    scopes = entry.data.get("versions")
+    purls = set(_strings(entry.data.get("purls")))
+    for i, scope in enumerate(scopes if isinstance(scopes, list) else ()):
+        if not isinstance(scope, dict):
+            continue
+        where = f"{entry.where()}.versions[{i}]"
+        for j, pattern in enumerate(_strings(scope.get("purls"))):
+            if pattern not in purls:
+                out.append(
+                    Violation(
+                        entry.file,
+                        entry.id,
+                        f"{where}.purls[{j}]",
+                        f"{pattern!r} is not one of the family's purls",
+                    )
+                )
+        spec = scope.get("range")
+        if isinstance(spec, str) and (problem := range_problem(spec)):
+            out.append(Violation(entry.file, entry.id, f"{where}.range", problem))
 
 
 def merge_layers(layers: Sequence[Layer]) -> tuple[dict[str, Entry], list[Violation]]:
@@ -268,6 +297,17 @@ def merge_layers(layers: Sequence[Layer]) -> tuple[dict[str, Entry], list[Violat
             _check_entry(entry, out)
             merged[eid] = entry
     for entry in merged.values():
+        link = entry.data.get("via_catch_all") if entry.kind == "families" else None
+        fam = link.get("family") if isinstance(link, dict) else None
+        if isinstance(fam, str) and (fam == entry.id or _kind(merged, fam) != "families"):
+            out.append(
+                Violation(
+                    entry.file,
+                    entry.id,
+                    f"{entry.where()}.via_catch_all.family",
+                    f"unknown family {fam!r}" if fam != entry.id else "a family cannot be its own catch-all",
+                )
+            )
         if entry.kind != "alternatives":
             continue
         reps = entry.data.get("replaces")
@@ -286,6 +326,11 @@ def merge_layers(layers: Sequence[Layer]) -> tuple[dict[str, Entry], list[Violat
                     )
                 )
     return merged, sorted(set(out), key=_natural)
+
+
+def _kind(merged: dict[str, Entry], entry_id: str) -> str | None:
+    target = merged.get(entry_id)
+    return target.kind if target is not None else None
 
 
 def _natural(v: Violation) -> tuple[Any, ...]:

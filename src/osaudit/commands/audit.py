@@ -182,9 +182,11 @@ def _check_target(path: str | None) -> None:
 def _summary_line(report: Report) -> None:
     s = report.summary
     v = report.verdict
+    worst = sum(p.level in ("high", "critical") for p in s.vendor_products)
     text = (
-        f"osaudit: {s.components} components, {s.coverage.catalog_matched} catalogue "
-        f"matches, lock-in high/critical {s.lockin.high + s.lockin.critical}, "
+        f"osaudit: {s.components} components, {s.coverage.catalog_matched} catalogued, "
+        f"licence known for {s.coverage.licence_known}; {len(s.vendor_products)} vendor "
+        f"product(s), {worst} at high/critical lock-in; "
         f"{len(v.justifications_required)} justification(s) required; "
         f"Art. 41 verdict: {v.art41}"
     )

@@ -44,6 +44,10 @@ def explain_data(cat: Any, purl: str) -> dict[str, Any]:
             {"match": match_json(m), **alternative_json(cat, cat.alternatives[m.entry_id])}
             for m in res.alternatives
         ],
+        "outside_versions": [
+            {"match": match_json(m), **family_json(cat, cat.families[m.entry_id])}
+            for m in res.outside
+        ],
     }
 
 
@@ -58,7 +62,18 @@ def explain_text(data: dict[str, Any]) -> list[str]:
             f"lock: matches family {fam['id']} by {m['method']} {m['pattern']!r} "
             f"(confidence {m['confidence']})"
         )
+        if m.get("version_status") == "unknown":
+            lines.append(
+                f"  version not checked: {m.get('version_note', '')}; only {m['version_range']} "
+                "lock, so the match confidence is one step lower"
+            )
         lines.extend(family_text(fam, "  "))
+    for fam in data.get("outside_versions", ()):
+        m = fam["match"]
+        lines.append(
+            f"no lock at this version: family {fam['id']} ({fam['name']}) locks only "
+            f"{m['version_range']}" + (f": {m['version_note']}" if m.get("version_note") else "")
+        )
     for alt in data["alternative_clients"]:
         m = alt["match"]
         lines.append(
@@ -66,7 +81,7 @@ def explain_text(data: dict[str, Any]) -> list[str]:
             f"{m['pattern']!r} (confidence {m['confidence']})"
         )
         lines.extend(alternative_text(alt, "  "))
-    if not data["families"] and not data["alternative_clients"]:
+    if not data["families"] and not data["alternative_clients"] and not data["outside_versions"]:
         lines.append(
             "no catalogue entry matches: no vendor lock-in is recorded for this package "
             "(absence from the catalogue is not proof of openness)"

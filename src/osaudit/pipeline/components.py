@@ -27,12 +27,14 @@ from osaudit.report.model import (
     MatchInfo,
     Swap,
     VendorRef,
+    VersionStatus,
 )
 from osaudit.sbom.graph import introduced_by, relation
 from osaudit.scoring import sovereignty
 from osaudit.scoring.licence import RegistryLicence, score_licence
 from osaudit.scoring.lockin import LockinResult, controlling_jurisdiction, score_lockin
 from osaudit.scoring.maintenance import facts_to_json, is_fund_or_replace, score_maintenance
+from osaudit.scoring.products import Member
 from osaudit.scoring.verdict import Findings
 
 
@@ -44,6 +46,7 @@ class Scored:
     findings: Findings
     control: sovereignty.Control | None
     fund_or_replace: str | None  # why to fund or replace it, or None
+    member: Member | None = None  # family-matched: what the vendor-product grouping needs
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +188,15 @@ def lockin_axis(lock: LockinResult) -> LockinAxis:
             else None
         ),
         match=(
-            MatchInfo(method=m.method, pattern=m.pattern, confidence=m.confidence) if m else None
+            MatchInfo(
+                method=m.method,
+                pattern=m.pattern,
+                confidence=m.confidence,
+                version_range=m.version_range,
+                version_status=cast(VersionStatus | None, m.version_status),
+            )
+            if m
+            else None
         ),
         alternative_of=tuple(lock.alternative_of),
         alternatives=tuple(
@@ -228,7 +239,10 @@ def score_components(
             else ()
         )
         direct = graph.of(comp.ref)
-        key = (fam_match, direct, alt_of, bool(comp.purl or comp.cpes))
+        outside = tuple(
+            (m, catalog.families[m.entry_id]) for m in (res.outside if res is not None else ())
+        )
+        key = (fam_match, direct, alt_of, bool(comp.purl or comp.cpes), outside and comp.ref)
         cached = lock_cache.get(key)
         if cached is None:
             lock = score_lockin(
@@ -239,6 +253,7 @@ def score_components(
                 direct=direct,
                 alternative_of=alt_of,
                 unverified=unverified,
+                outside=outside,
             )
             cached = lock_cache[key] = (lock, lockin_axis(lock))
         lock, lock_axis = cached
@@ -261,7 +276,22 @@ def score_components(
             licence=lic,
             maintenance=maint,
         )
-        out.append(Scored(row, _findings(comp, lock, lic, maint), _control(comp, lock, catalog), fund))
+        member = (
+            Member(
+                comp.ref,
+                display_name(comp.group, comp.name),
+                comp.version,
+                comp.purl,
+                lock.family,
+                lock.axis.level,
+                lock.axis.score,
+                direct,
+            )
+            if lock.family is not None
+            else None
+        )
+        findings = _findings(comp, lock, lic, maint)
+        out.append(Scored(row, findings, _control(comp, lock, catalog), fund, member))
     return out
 
 

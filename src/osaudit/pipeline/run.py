@@ -15,6 +15,7 @@ from osaudit.metadata.collect import UNREACHABLE
 from osaudit.metadata.interface import MetadataResult
 from osaudit.model import Sbom
 from osaudit.pipeline import components as stage
+from osaudit.pipeline import products as vendor
 from osaudit.pipeline.header import (
     catalog_info,
     policy_info,
@@ -96,10 +97,14 @@ def _build(path: str, options: AuditOptions) -> AuditResult:
         stage.licence_scorer(licence[0], collected),
         stage.maintenance_scorer(collected, now),
     )
-    findings = [s.findings for s in scored]  # SBOM order, as the verdict reads them
+    members = [s.member for s in scored if s.member is not None]
+    products = vendor.vendor_products(sbom, members, graph.direct, catalog)
+    # SBOM order, as the verdict reads them; plumbing capped at its product's level
+    findings = vendor.plumbing_capped([s.findings for s in scored], products)
     controls = [s.control for s in scored if s.control is not None]
     scored.sort(key=lambda s: (s.row.purl or "", s.row.name, s.row.version or "", s.row.ref))
     rows = tuple(s.row for s in scored)
+    vendors, stewards = vendor.parties(products, rows, catalog)
     unreachable = any(w.code == "MT-UNREACHABLE-ALL" for w in warnings)
     report = Report(
         tool=Tool(version=__version__),
@@ -112,10 +117,19 @@ def _build(path: str, options: AuditOptions) -> AuditResult:
             controls,
             sbom.by_ref(),
             fund_or_replace([(s.row, s.fund_or_replace) for s in scored]),
+            products,
         ),
-        sovereignty=msgspec.convert(sovereignty.assess(controls), Sovereignty),
+        sovereignty=msgspec.convert(sovereignty.assess(controls, vendors, stewards), Sovereignty),
         verdict=msgspec.convert(
-            decide(findings, policy, today=now.date(), metadata_unreachable=unreachable), Verdict
+            decide(
+                findings,
+                policy,
+                today=now.date(),
+                metadata_unreachable=unreachable,
+                products=products,
+                evidence=vendor.evidence(rows),
+            ),
+            Verdict,
         ),
         warnings=tuple(warnings),
         components=rows,

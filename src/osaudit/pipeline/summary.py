@@ -7,6 +7,7 @@ from typing import Any
 
 from osaudit.model import LEVELS, Component, Level
 from osaudit.naming import display_name
+from osaudit.pipeline.products import product_row
 from osaudit.report.model import (
     ComponentResult,
     Coverage,
@@ -21,6 +22,7 @@ from osaudit.report.model import (
 )
 from osaudit.scoring import sovereignty
 from osaudit.scoring.policy import LICENCE_CATEGORIES
+from osaudit.scoring.products import Product
 from osaudit.vocabulary import AXES, LEVEL_RANK, Axis
 
 TOP_RISKS = 20
@@ -41,8 +43,9 @@ def summarise(
     controls: Sequence[sovereignty.Control],
     by_ref: Mapping[str, Component],
     fund: Sequence[FundOrReplace],
+    products: Sequence[Product] = (),
 ) -> Summary:
-    """The summary of the scored rows (``rows`` in report order)."""
+    """The summary of the scored rows (``rows`` in report order) and vendor products."""
     counts: dict[str, dict[Level, int]] = {axis: dict.fromkeys(LEVELS, 0) for axis in AXES}
     categories: dict[str, int] = dict.fromkeys(LICENCE_CATEGORIES, 0)
     purl = cpe_only = name_only = licence_known = maintenance_known = matched = 0
@@ -89,6 +92,14 @@ def summarise(
             v["components"] += 1
             if LEVEL_RANK[lock.level] > LEVEL_RANK[v["worst_level"]]:
                 v["worst_level"] = lock.level
+    for v in vendors.values():  # a vendor's worst level is its products', not its plumbing's
+        v["worst_level"] = "none"
+        v["products"] = 0
+    for p in products:
+        v = vendors[p.family.vendor.name]
+        v["products"] += 1
+        if LEVEL_RANK[p.level] > LEVEL_RANK[v["worst_level"]]:
+            v["worst_level"] = p.level
     vendor_list = sorted(
         (VendorSummary(**{**v, "families": tuple(sorted(v["families"]))}) for v in vendors.values()),
         key=lambda v: (-LEVEL_RANK[v.worst_level], v.name),
@@ -118,8 +129,9 @@ def summarise(
         maintenance=LevelCounts(**mt_counts),
         licence_categories=dict(sorted(categories.items())),
         vendors=tuple(vendor_list),
+        vendor_products=tuple(product_row(p) for p in products),
         jurisdictions=dict(sorted(juris.items())),
-        top_risks=tuple(top_risks(rows, by_ref)),
+        top_risks=tuple(top_risks(rows, by_ref, products)),
         fund_or_replace=tuple(fund),
     )
 
@@ -130,12 +142,27 @@ def _risk(axis: Axis, score: int | None) -> int:
     return 100 - score if axis == "licence" else score
 
 
-def top_risks(rows: Sequence[ComponentResult], by_ref: Mapping[str, Component]) -> list[TopRisk]:
-    """The :data:`TOP_RISKS` worst (component, axis) pairs at medium or above, worst first."""
+def top_risks(
+    rows: Sequence[ComponentResult],
+    by_ref: Mapping[str, Component],
+    products: Sequence[Product] = (),
+) -> list[TopRisk]:
+    """The :data:`TOP_RISKS` worst findings at medium or above, worst first.
+
+    Lock-in counts once per vendor product (named by its family) when products are given.
+    """
     medium = LEVEL_RANK["medium"]
-    risks: list[tuple[tuple[Any, ...], ComponentResult, Axis]] = []
+    risks: list[tuple[tuple[Any, ...], ComponentResult | Product, Axis]] = []
+    grouped = {ref for p in products for ref in p.refs}
+    for p in products:
+        rank = LEVEL_RANK[p.level]
+        if rank >= medium:
+            first = p.clients[0]
+            risks.append(((-rank, -(p.score or 0), p.family.name, "", "lockin", first.ref), p, "lockin"))
     for r in rows:
         for axis in AXES:
+            if axis == "lockin" and r.ref in grouped:
+                continue
             entry = r.axis(axis)
             rank = LEVEL_RANK[entry.level]
             if rank < medium:
@@ -143,8 +170,13 @@ def top_risks(rows: Sequence[ComponentResult], by_ref: Mapping[str, Component]) 
             key = (-rank, -_risk(axis, entry.score), r.name, r.version or "", axis, r.ref)
             risks.append((key, r, axis))
     risks.sort(key=lambda kv: kv[0])
+    row_by_ref = {r.ref: r for r in rows}
     out = []
-    for _, r, axis in risks[:TOP_RISKS]:
+    for _, item, axis in risks[:TOP_RISKS]:
+        if isinstance(item, Product):
+            out.append(_product_risk(item, row_by_ref, by_ref))
+            continue
+        r = item
         entry = r.axis(axis)
         out.append(
             TopRisk(
@@ -159,6 +191,44 @@ def top_risks(rows: Sequence[ComponentResult], by_ref: Mapping[str, Component]) 
             )
         )
     return out
+
+
+def _product_risk(
+    p: Product, rows: Mapping[str, ComponentResult], by_ref: Mapping[str, Component]
+) -> TopRisk:
+    fam = p.family
+    first = p.clients[0]
+    clients = ", ".join(f"{m.name} {m.version or ''}".strip() for m in p.clients[:3])
+    more = f" and {len(p.clients) - 3} more" if len(p.clients) > 3 else ""
+    text = f"{fam.vendor.name}: {len(p.clients)} client(s) ({clients}{more})"
+    if p.plumbing:
+        text += f" and {len(p.plumbing)} package(s) of plumbing under them"
+    if p.exits:
+        best = p.exits[0]
+        text += f"; best exit {best.option.alternative.name} ({best.option.swap}"
+        text += f", {best.basis})" if best.basis != "catalogue" else ")"
+    else:
+        text += "; no open alternative in the catalogue"
+    through: list[str] = []
+    for m in p.clients:
+        row = rows.get(m.ref)
+        for ref in row.introduced_by if row is not None else ():
+            c = by_ref.get(ref)
+            label = f"{display_name(c.group, c.name)} {c.version or ''}".strip() if c else ref
+            if label not in through:
+                through.append(label)
+    if through:
+        text += f"; reaches you through {', '.join(through[:3])}"
+    return TopRisk(
+        ref=first.ref,
+        name=fam.name,
+        version=None,
+        purl=first.purl,
+        axis="lockin",
+        level=p.level,  # type: ignore[arg-type]
+        score=p.score,
+        summary=text,
+    )
 
 
 def _risk_summary(

@@ -81,7 +81,11 @@ def _row(c: ComponentResult, justify: set[str]) -> list[str]:
 
 def render(report: Report, ctx: RenderContext) -> bytes:
     """The CSV table (header row + one row per component) as UTF-8 with BOM."""
-    justify = {j.ref for j in report.verdict.justifications_required}
+    justify = {
+        ref
+        for j in report.verdict.justifications_required
+        for ref in j.refs()
+    }
     buf = io.StringIO()
     writer = csv.writer(buf, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)

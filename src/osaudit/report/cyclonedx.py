@@ -245,7 +245,11 @@ def _timestamp(value: object) -> datetime:
 def build(report: Report, ctx: RenderContext) -> Bom:
     """The cyclonedx-python-lib Bom with findings attached."""
     findings = report.by_ref()
-    justify = {j.ref: j for j in report.verdict.justifications_required}
+    justify = {
+        ref: j
+        for j in report.verdict.justifications_required
+        for ref in j.refs()
+    }
     bom = Bom(serial_number=_serial(report))
     bom.metadata.timestamp = _timestamp(report.generated_at)
     bom.metadata.tools.components.add(
@@ -258,6 +262,10 @@ def build(report: Report, ctx: RenderContext) -> Bom:
     )
     meta_props = [
         _prop("art41:verdict", report.verdict.art41),
+        _prop(
+            "art41:evidence",
+            report.verdict.evidence.statement if report.verdict.evidence else None,
+        ),
         _prop("report:schema-version", report.schema_version),
         _prop("catalog:digest", report.catalog.digest),
         _prop("sbom:sha256", report.sbom.sha256),

@@ -270,7 +270,7 @@ def _cards(report: Report) -> str:
         ("Catalogue matches", coverage.catalog_matched),
         ("Licence known", coverage.licence_known),
         ("Justifications", len(report.verdict.justifications_required)),
-        ("Non-EU vendor share", f"{share:.0%}" if share is not None else "n/a"),
+        ("Non-EU share of lock-in vendors", f"{share:.0%}" if share is not None else "n/a"),
     ]
     return (
         '<section class="cards">'
@@ -303,8 +303,19 @@ def _justifications(report: Report) -> str:
             comp.lockin.alternatives if comp and comp.lockin.alternatives else j.alternatives
         )
         name = _name(comp) if comp else j.name
+        sub = h(j.purl, 200)
+        if isinstance(j.packages, tuple):  # one vendor product with its packages
+            alts = j.alternatives
+            name = j.name
+            clients = [p for p in j.packages if p.role == "client"]
+            more = f" and {len(clients) - 5} more" if len(clients) > 5 else ""
+            plumbing = len(j.packages) - len(clients)
+            sub = (
+                f"{h(j.vendor, 80)}: clients {', '.join(h(p.name, 80) for p in clients[:5])}{more}"
+                + (f"; {plumbing} plumbing package(s) under them" if plumbing else "")
+            )
         rows.append(
-            f'<tr><td>{h(name, 120)}<div class="sub">{h(j.purl, 200)}</div></td>'
+            f'<tr><td>{h(name, 120)}<div class="sub">{sub}</div></td>'
             f"<td>{h(j.why, 300)}</td><td>{_alts(alts)}</td></tr>"
         )
     return (

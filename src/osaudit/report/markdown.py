@@ -65,7 +65,16 @@ def _label(name: str, version: str | None) -> str:
 def _alts(alternatives: Sequence[AlternativeOption | JustificationAlternative], limit: int = 4) -> str:
     if not alternatives:
         return "-"
-    names = [f"{md(a.name, 60)} ({md(a.swap, 20)})" for a in alternatives[:limit]]
+    names = []
+    for a in alternatives[:limit]:
+        basis = getattr(a, "basis", None)
+        note = getattr(a, "note", None)
+        why = (
+            f", {md(basis, 10)}: {md(note, 160)}"
+            if basis in ("revealed", "possible") and isinstance(note, str) and note
+            else ""
+        )
+        names.append(f"{md(a.name, 60)} ({md(a.swap, 20)}{why})")
     if len(alternatives) > limit:
         names.append(f"+{len(alternatives) - limit} more")
     return ", ".join(names)
@@ -134,7 +143,18 @@ def _sections(report: Report, note: str) -> list[_Section]:
     share = sov.non_eu_share
     if share is not None:
         by = ", ".join(f"{md(k, 20)}: {v}" for k, v in sorted(sov.by_jurisdiction.items()))
-        head += [f"Non-EU share of catalogued vendors: {share:.0%} ({by}).", ""]
+        head += [
+            f"Non-EU share of lock-in vendors: {share:.0%} (vendors by jurisdiction: {by}; "
+            f"counted: {md(sov.counted, 300)}).",
+            "",
+        ]
+    stewards = sov.open_alternative_stewards
+    if stewards:
+        names = ", ".join(
+            f"{md(p.name, 80)} ({md(p.jurisdiction or 'unknown', 10)})" for p in stewards[:10]
+        )
+        more = f" and {len(stewards) - 10} more" if len(stewards) > 10 else ""
+        head += [f"Stewards of the open alternatives in use: {names}{more}.", ""]
     sections = [_Section(head, [], [], "")]
 
     vendors = summary.vendors
@@ -188,6 +208,20 @@ def _sections(report: Report, note: str) -> list[_Section]:
     if justs:
         lines = []
         for j in justs:
+            if isinstance(j.packages, tuple):  # one vendor product with its packages
+                clients = [p for p in j.packages if p.role == "client"]
+                shown = ", ".join(
+                    f"{md(p.name, 80)} {md(p.version or '', 40)}".rstrip() for p in clients[:5]
+                )
+                more = f" and {len(clients) - 5} more" if len(clients) > 5 else ""
+                plumbing = len(j.packages) - len(clients)
+                under = f"; {plumbing} plumbing package(s) under them" if plumbing else ""
+                lines.append(
+                    f"- **{_cell(j.name, 120)}** ({_cell(j.vendor, 80)}, lock-in "
+                    f"{_cell(j.level, 10)}): clients {shown}{more}{under}. "
+                    f"{_cell(j.why, 200)}. Exits: {_alts(j.alternatives)}"
+                )
+                continue
             comp = by_ref.get(j.ref)
             name = _name(comp) if comp else j.name
             lines.append(

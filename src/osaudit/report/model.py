@@ -62,6 +62,7 @@ SCHEMA_VERSION: Literal["1.0"] = "1.0"
 Swap = Literal["api-compatible", "adapter", "rewrite"]
 MatchMethod = Literal["purl-exact", "purl-pattern", "cpe", "name"]
 Confidence = Literal["high", "medium", "low"]
+VersionStatus = Literal["inside", "unknown"]
 
 
 class _Part(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -122,6 +123,8 @@ class PolicyInfo(_Part, frozen=True, kw_only=True):
     allow: tuple[PolicyRule, ...] = ()
     deny: tuple[PolicyRule, ...] = ()
     exceptions: int = 0
+    #: share of components whose licence must be known for a pass (min-licence-coverage)
+    min_licence_coverage: float | msgspec.UnsetType = msgspec.UNSET
 
 
 # --------------------------------------------------------------------------- components
@@ -144,10 +147,12 @@ class VendorRef(_Part, frozen=True, kw_only=True):
     parent: str | None = None
 
 
-class MatchInfo(_Part, frozen=True, kw_only=True):
+class MatchInfo(_Part, frozen=True, kw_only=True, omit_defaults=True):
     method: MatchMethod
     pattern: str
     confidence: Confidence
+    version_range: str | None = None  # the family's vers: range, when one names the package
+    version_status: VersionStatus | None = None
 
 
 class AlternativeOption(_Part, frozen=True, kw_only=True):
@@ -267,7 +272,46 @@ class VendorSummary(_Part, frozen=True, kw_only=True):
     jurisdiction: str | None
     families: tuple[str, ...]
     components: int
-    worst_level: Level
+    worst_level: Level  # of its vendor products (plumbing does not count)
+    products: int | msgspec.UnsetType = msgspec.UNSET
+
+
+class ProductClient(_Part, frozen=True, kw_only=True):
+    ref: str
+    name: str
+    version: str | None
+    direct: bool | None
+    level: Level
+
+
+class ProductPlumbing(_Part, frozen=True, kw_only=True):
+    ref: str
+    name: str
+    version: str | None
+    via: tuple[str, ...]  # names of the clients it arrives through
+
+
+class ProductExit(_Part, frozen=True, kw_only=True):
+    id: str
+    name: str
+    swap: Swap
+    basis: Literal["catalogue", "revealed", "possible"]
+    family: str  # the family whose alternative this is
+    note: str
+
+
+class VendorProduct(_Part, frozen=True, kw_only=True):
+    """One catalogue family as the application uses it (scoring/products.py)."""
+
+    family: str
+    name: str
+    vendor: str
+    kind: str
+    level: Level
+    score: int | None
+    clients: tuple[ProductClient, ...]
+    plumbing: tuple[ProductPlumbing, ...]
+    exits: tuple[ProductExit, ...]
 
 
 class TopRisk(_Part, frozen=True, kw_only=True):
@@ -298,6 +342,7 @@ class Summary(_Part, frozen=True, kw_only=True):
     maintenance: LevelCounts
     licence_categories: Mapping[str, int]
     vendors: tuple[VendorSummary, ...]
+    vendor_products: tuple[VendorProduct, ...]
     jurisdictions: Mapping[str, int]
     top_risks: tuple[TopRisk, ...]
     fund_or_replace: tuple[FundOrReplace, ...]
@@ -320,9 +365,18 @@ class CsfObjective(_Part, frozen=True, kw_only=True):
     components: tuple[str, ...]
 
 
+class Party(_Part, frozen=True, kw_only=True):
+    name: str
+    jurisdiction: str | None
+    entries: tuple[str, ...]
+
+
 class Sovereignty(_Part, frozen=True, kw_only=True):
-    non_eu_share: float | None
+    non_eu_share: float | None  # of distinct controlling vendors of the lock-in products
+    counted: str
     by_jurisdiction: Mapping[str, int]
+    vendors: tuple[Party, ...]
+    open_alternative_stewards: tuple[Party, ...]
     csf: tuple[CsfObjective, ...]
     limits: tuple[str, ...]
 
@@ -331,16 +385,37 @@ class JustificationAlternative(_Part, frozen=True, kw_only=True):
     id: str
     name: str
     swap: Swap
+    basis: Literal["catalogue", "revealed", "possible"] | msgspec.UnsetType = msgspec.UNSET
+    family: str | msgspec.UnsetType = msgspec.UNSET  # whose alternative (vendor products)
+    note: str | msgspec.UnsetType = msgspec.UNSET
+
+
+class JustifiedPackage(_Part, frozen=True, kw_only=True):
+    ref: str
+    name: str
+    version: str | None
+    role: Literal["client", "plumbing"]
+    via: tuple[str, ...]
 
 
 class Justification(_Part, frozen=True, kw_only=True):
+    """One vendor product (with its packages), or one component outside any product."""
+
     ref: str
     name: str
     version: str | None = None
     purl: str | None
     why: str
     family: str | None
+    vendor: str | msgspec.UnsetType = msgspec.UNSET
+    level: Level | msgspec.UnsetType = msgspec.UNSET
+    packages: tuple[JustifiedPackage, ...] | msgspec.UnsetType = msgspec.UNSET
     alternatives: tuple[JustificationAlternative, ...]
+
+    def refs(self) -> tuple[str, ...]:
+        """The refs this justification covers (all a vendor product's packages)."""
+        pk = self.packages
+        return (self.ref, *(p.ref for p in pk)) if isinstance(pk, tuple) else (self.ref,)
 
 
 class ExceptionUse(_Part, frozen=True, kw_only=True):
@@ -365,8 +440,43 @@ class AllowedComponent(_Part, frozen=True, kw_only=True):
     reason: str | None
 
 
+class LicenceEvidence(_Part, frozen=True, kw_only=True):
+    known: int
+    unknown: int
+    share: float | None
+    minimum: float
+
+
+class CatalogueEvidence(_Part, frozen=True, kw_only=True):
+    catalogued: int
+    not_catalogued: int  # no lock-in recorded, which is not proof of none
+
+
+class GraphEvidence(_Part, frozen=True, kw_only=True):
+    direct: int
+    transitive: int
+    unknown: int
+
+
+class MetadataEvidence(_Part, frozen=True, kw_only=True):
+    known: int
+    unknown: int
+
+
+class Evidence(_Part, frozen=True, kw_only=True):
+    """What the verdict rests on: the coverage of each source of evidence."""
+
+    components: int
+    licence: LicenceEvidence
+    catalogue: CatalogueEvidence
+    graph: GraphEvidence
+    metadata: MetadataEvidence
+    statement: str
+
+
 class Verdict(_Part, frozen=True, kw_only=True):
     art41: Art41
+    evidence: Evidence | None | msgspec.UnsetType = msgspec.UNSET
     reasons: tuple[str, ...]
     justifications_required: tuple[Justification, ...]
     exceptions: tuple[ExceptionUse, ...]

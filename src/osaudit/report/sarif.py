@@ -448,10 +448,13 @@ def build(report: Report, ctx: RenderContext) -> dict[str, Any]:
         "columnKind": "unicodeCodePoints",
         "properties": {
             "art41": art41,
+            "art41Reasons": [plain(r, 300) for r in verdict.reasons],
             "generatedAt": report.generated_at,
             "sbomSha256": report.sbom.sha256,
         },
     }
+    if verdict.evidence:
+        run["properties"]["evidence"] = plain(verdict.evidence.statement, 400)
     _dedupe_fingerprints(results)
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 

@@ -204,15 +204,20 @@ def score_lockin(
     direct: bool | None,
     alternative_of: Sequence[str] = (),
     unverified: Unverified | None = None,
+    outside: Sequence[tuple[Match, Family]] = (),
 ) -> LockinResult:
     """Score the lock-in of one component.
 
     ``match``/``family`` are the best family match (or None); ``alternatives``
     is the catalogue's alternatives by id; ``direct`` is True/False/None
     (unknown); ``alternative_of`` lists the alternatives whose client the
-    component is; ``unverified(entry_id)`` gives fields to treat as unknown.
+    component is; ``unverified(entry_id)`` gives fields to treat as unknown;
+    ``outside`` the family matches dropped because the version does not lock.
     """
     alt_of = tuple(sorted(set(alternative_of)))
+    if (family is None or match is None) and outside:
+        reasons = tuple(_outside_reason(component, m, f) for m, f in outside)
+        return LockinResult(AxisScore(0, "none", reasons), None, None, None, (), alt_of)
     if family is None or match is None:
         if not has_identity(component) and not alt_of:
             reason = Reason(
@@ -228,6 +233,18 @@ def score_lockin(
         reason = Reason("LI-NO-MATCH", msg, 0, "catalog")
         return LockinResult(AxisScore(0, "none", (reason,)), None, None, None, (), alt_of)
     return _score_family(match, family, alternatives, direct, alt_of, unverified or _none_unverified)
+
+
+def _outside_reason(component: Component, match: Match, family: Family) -> Reason:
+    note = f": {match.version_note}" if match.version_note else ""
+    return Reason(
+        "LI-VERSION-OUTSIDE",
+        f"{component.name} {component.version or ''}".rstrip()
+        + f" is outside the versions of {family.name} that lock ({match.version_range}){note}",
+        0,
+        f"catalog:{family.id}",
+        family.provenance.reviewed or None,
+    )
 
 
 def _score_family(
@@ -333,6 +350,18 @@ def _score_family(
                 f"only a transitive dependency ({TRANSITIVE_POINTS})",
                 TRANSITIVE_POINTS,
                 "sbom",
+            )
+        )
+
+    if match.version_status == "unknown":
+        reasons.append(
+            Reason(
+                "LI-VERSION-UNKNOWN",
+                f"only versions {match.version_range} lock and {match.version_note}: "
+                f"counted as locking, match confidence lowered to {match.confidence} (0)",
+                0,
+                src,
+                date,
             )
         )
 

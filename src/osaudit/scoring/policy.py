@@ -3,6 +3,7 @@
 Keys (all optional; see docs/scoring.md, "Policy file reference")::
 
     project-licence = "EUPL-1.2"
+    min-licence-coverage = 0.8   # share of components with a known licence for a pass
     [fail-on]
     lockin = "high"              # low|medium|high|critical|unknown
     maintenance = "critical"
@@ -58,7 +59,9 @@ LICENCE_CATEGORIES: tuple[str, ...] = (
     "Unstated License",
 )
 
-_TOP_KEYS = ("project-licence", "fail-on", "allow", "deny", "exception")
+_TOP_KEYS = ("project-licence", "min-licence-coverage", "fail-on", "allow", "deny", "exception")
+#: Default share of components whose licence must be known for a pass (docs/scoring.md).
+MIN_LICENCE_COVERAGE = 0.8
 _FAIL_ON_KEYS = (
     "lockin",
     "maintenance",
@@ -107,6 +110,7 @@ class Policy:
     allow: tuple[PatternRule, ...] = ()
     deny: tuple[PatternRule, ...] = ()
     exceptions: tuple[PolicyException, ...] = ()
+    min_licence_coverage: float = MIN_LICENCE_COVERAGE
 
     def to_json(self) -> dict[str, Any]:
         """The policy part of the report (without project licence resolution)."""
@@ -119,6 +123,7 @@ class Policy:
             **({"fail_on_metadata_unreachable": True} if self.fail_on_metadata_unreachable else {}),
             "allow": [{"pattern": r.pattern, "reason": r.reason} for r in self.allow],
             "deny": [{"pattern": r.pattern, "reason": r.reason} for r in self.deny],
+            "min_licence_coverage": self.min_licence_coverage,
         }
 
 
@@ -232,6 +237,9 @@ def parse_policy(
     allow = _pattern_list(data, "allow", loc)
     deny = _pattern_list(data, "deny", loc)
     exceptions = _exceptions(data, loc)
+    coverage = data.get("min-licence-coverage", MIN_LICENCE_COVERAGE)
+    if isinstance(coverage, bool) or not isinstance(coverage, int | float) or not 0 <= coverage <= 1:
+        loc.fail("", "min-licence-coverage", f"must be a number from 0 to 1; got {coverage!r}")
     return Policy(
         path=path,
         source=f"pyproject.toml [{prefix}]" if prefix else "osaudit.toml",
@@ -243,6 +251,7 @@ def parse_policy(
         allow=allow,
         deny=deny,
         exceptions=exceptions,
+        min_licence_coverage=float(coverage),
     )
 
 

@@ -1,9 +1,11 @@
 """Sovereignty of an application at the software layer (pure).
 
-For each catalogue-matched component: who controls it (the family's vendor;
-for a client of an open alternative, the alternative's steward) and under
-which jurisdiction. From that: the share under non-EU control and the EU Cloud
-Sovereignty Framework (CSF) objectives weakened, each with its components.
+Who controls the application's vendor products and under which jurisdiction:
+the share of distinct controlling vendors of lock-in families (a vendor with
+29 Sentry packages counts once) that sits outside the EU; the stewards of the
+open alternatives in use, reported separately (they are not a lock); and the
+EU Cloud Sovereignty Framework (CSF) objectives weakened, each with its
+components.
 
 EU means the 27 member states plus ``EU`` (EU institutions). EEA-only states
 (IS, LI, NO), Switzerland (CH) and the United Kingdom (GB) count as non-EU:
@@ -18,7 +20,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["CSF_TITLES", "LIMITS", "NEUTRAL_JURISDICTIONS", "Control", "assess", "classify"]
+__all__ = [
+    "CSF_TITLES",
+    "LIMITS",
+    "NEUTRAL_JURISDICTIONS",
+    "Control",
+    "Party",
+    "assess",
+    "classify",
+]
 
 from osaudit.scoring.lockin import NEUTRAL_JURISDICTIONS, classify
 
@@ -62,27 +72,64 @@ class Control:
     csf: tuple[str, ...] = ()
 
 
-def assess(controls: Iterable[Control]) -> dict[str, object]:
-    """The report's ``sovereignty`` object (without ``limits`` ordering concerns)."""
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A controlling vendor (or an alternative's steward) and what of it is in use."""
+
+    name: str
+    jurisdiction: str | None
+    entries: tuple[str, ...] = ()  # family ids (vendors) or alternative ids (stewards)
+
+
+def _parties(parties: Iterable[Party]) -> list[dict[str, object]]:
+    return [
+        {"name": p.name, "jurisdiction": p.jurisdiction, "entries": sorted(p.entries)}
+        for p in sorted(parties, key=lambda p: (p.name, p.jurisdiction or ""))
+    ]
+
+
+def assess(
+    controls: Iterable[Control],
+    vendors: Iterable[Party] = (),
+    stewards: Iterable[Party] = (),
+) -> dict[str, object]:
+    """The report's ``sovereignty`` object.
+
+    ``vendors`` are the distinct controlling vendors of the lock-in families in
+    use: the share and ``by_jurisdiction`` count them. ``stewards`` are the
+    stewards of the open alternatives whose clients are in use, listed apart.
+    ``controls`` (one per matched component) give the CSF objectives.
+    """
+    vendor_list = list(vendors)
     by_juris: dict[str, int] = {}
-    csf: dict[str, set[str]] = {}
-    eu = non_eu = 0
-    for c in controls:
-        kind = classify(c.jurisdiction)
-        if c.jurisdiction:
-            code = c.jurisdiction.upper()
-            by_juris[code] = by_juris.get(code, 0) + 1
+    eu = non_eu = other = 0
+    for v in vendor_list:
+        kind = classify(v.jurisdiction)
+        code = v.jurisdiction.upper() if v.jurisdiction else "unknown"
+        by_juris[code] = by_juris.get(code, 0) + 1
         if kind == "eu":
             eu += 1
         elif kind == "non-eu":
             non_eu += 1
+        else:
+            other += 1
+    csf: dict[str, set[str]] = {}
+    for c in controls:
         for obj in c.csf:
             csf.setdefault(obj, set()).add(c.ref)
     known = eu + non_eu
     share = round(non_eu / known, 4) if known else None
+    counted = (
+        f"distinct controlling vendors of the lock-in vendor products in use: {len(vendor_list)} "
+        f"({non_eu} outside the EU, {eu} in the EU, {other} international or unknown, left out "
+        "of the share); stewards of open alternatives are listed apart"
+    )
     return {
         "non_eu_share": share,
+        "counted": counted,
         "by_jurisdiction": dict(sorted(by_juris.items())),
+        "vendors": _parties(vendor_list),
+        "open_alternative_stewards": _parties(stewards),
         "csf": [
             {"objective": obj, "title": CSF_TITLES.get(obj, obj), "components": sorted(refs)}
             for obj, refs in sorted(csf.items(), key=lambda kv: _objective_key(kv[0]))

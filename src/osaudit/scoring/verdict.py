@@ -3,8 +3,9 @@
 * ``fail``: a gate failed: a policy threshold was exceeded, a denied
   component is present, or an exception that covers a component has expired.
 * ``justify``: no gate failed, but proprietary, source-available or high-lock
-  components remain without an approved exception; each needs a written
-  justification (listed with its alternatives).
+  vendor products (or closed-licence components outside any product) remain
+  without an approved exception; each needs a written justification, one per
+  vendor product listing its packages, with its exits.
 * ``pass``: neither.
 
 Allow-listed components and components under an active exception are left
@@ -20,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from osaudit.scoring.policy import Policy, PolicyException, matches
+from osaudit.scoring.products import Product
 from osaudit.vocabulary import AXES, LEVEL_RANK
 
 #: Family kinds that make a component proprietary or source-available.
@@ -77,14 +79,122 @@ def why_justify(f: Findings) -> str | None:
     return "; ".join(parts) if parts else None
 
 
+def _closed(f: Findings) -> bool:
+    return f.open_source is False or f.licence_category in CLOSED_CATEGORIES
+
+
+def product_justification(
+    product: Product, findings: dict[str, Findings], covered: set[str]
+) -> dict[str, Any] | None:
+    """One justification for a vendor product, from the clients not covered by the policy."""
+    clients = [m for m in product.clients if m.ref not in covered]
+    if not clients:
+        return None
+    fam = product.family
+    level = max((m.level for m in clients), key=lambda lv: LEVEL_RANK.get(lv, -1))
+    parts: list[str] = []
+    if fam.kind in PROPRIETARY_KINDS:
+        parts.append(f"{fam.kind.replace('-', ' ')} ({fam.id} of {fam.vendor.name})")
+    closed = [f for r in product.refs if (f := findings.get(r)) is not None and _closed(f)]
+    if closed:
+        cats = sorted({f.licence_category for f in closed})
+        parts.append(
+            f"{len(closed)} package(s) with a licence that is not open source ({', '.join(cats)})"
+        )
+    if level in HIGH_LOCK:
+        parts.append(f"lock-in {level}")
+    if not parts:
+        return None
+    first = clients[0]
+    packages: list[dict[str, Any]] = [
+        {"ref": m.ref, "name": m.name, "version": m.version, "role": "client", "via": []}
+        for m in clients
+    ] + [
+        {"ref": m.ref, "name": m.name, "version": m.version, "role": "plumbing", "via": list(via)}
+        for m, via in product.plumbing
+        if m.ref not in covered
+    ]
+    return {
+        "ref": first.ref,
+        "name": fam.name,
+        "version": None,
+        "purl": first.purl,
+        "why": "; ".join(parts),
+        "family": fam.id,
+        "vendor": fam.vendor.name,
+        "level": level,
+        "packages": packages,
+        "alternatives": [
+            {
+                "id": e.option.alternative.id,
+                "name": e.option.alternative.name,
+                "swap": e.option.swap,
+                "basis": e.basis,
+                "family": e.family_id,
+                "note": e.note,
+            }
+            for e in product.exits
+        ],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the verdict rests on: how many components each source of evidence covers."""
+
+    components: int
+    licence_known: int
+    catalogued: int  # matched a family or an open alternative
+    direct: int
+    transitive: int
+    depth_unknown: int
+    metadata_known: int
+
+    def to_json(self, min_licence_coverage: float) -> dict[str, Any]:
+        n = self.components
+        share = round(self.licence_known / n, 4) if n else None
+        return {
+            "components": n,
+            "licence": {"known": self.licence_known, "unknown": n - self.licence_known,
+                        "share": share, "minimum": min_licence_coverage},
+            "catalogue": {"catalogued": self.catalogued, "not_catalogued": n - self.catalogued},
+            "graph": {"direct": self.direct, "transitive": self.transitive,
+                      "unknown": self.depth_unknown},
+            "metadata": {"known": self.metadata_known, "unknown": n - self.metadata_known},
+            "statement": self.statement(),
+        }
+
+    def statement(self) -> str:
+        n = self.components
+        graph = (
+            "no dependency graph"
+            if self.depth_unknown == n
+            else f"graph depth known for {n - self.depth_unknown}"
+        )
+        return (
+            f"evidence: licence known for {self.licence_known} of {n} components; "
+            f"{self.catalogued} catalogued, {n - self.catalogued} not catalogued (no lock-in "
+            f"recorded, which is not proof of none); {graph}; maintenance data for "
+            f"{self.metadata_known}"
+        )
+
+
 def decide(
     findings: Sequence[Findings],
     policy: Policy,
     *,
     today: date,
     metadata_unreachable: bool = False,
+    products: Sequence[Product] = (),
+    evidence: Evidence | None = None,
 ) -> dict[str, Any]:
-    """The report's ``verdict`` object (``metadata_unreachable``: no service answered)."""
+    """The report's ``verdict`` object (``metadata_unreachable``: no service answered).
+
+    ``products`` are the vendor products (``scoring/products.py``): each needs
+    one justification; a component in a product gets none of its own.
+    ``evidence`` is what the verdict rests on: a licence coverage below the
+    policy's ``min-licence-coverage`` turns a pass into justify.
+    """
     deny: dict[str, str] = {}
     allowed: list[dict[str, Any]] = []
     covered: set[str] = set()
@@ -160,7 +270,14 @@ def decide(
         )
 
     justifications = []
+    in_product = {r for p in products for r in p.refs}
+    for p in products:
+        just = product_justification(p, by_ref, covered)
+        if just is not None:
+            justifications.append(just)
     for f in considered:
+        if f.ref in in_product:
+            continue
         why = why_justify(f)
         if why is None:
             continue
@@ -204,23 +321,54 @@ def decide(
         reasons.extend(f"gate {g['name']} failed: {g['detail']}" for g in failed)
     elif justifications:
         art41 = "justify"
+        n_prod = sum(1 for j in justifications if "packages" in j)
+        n_comp = len(justifications) - n_prod
+        what = []
+        if n_prod:
+            n_pkg = sum(len(j["packages"]) for j in justifications if "packages" in j)
+            what.append(f"{n_prod} vendor product(s) ({n_pkg} packages)")
+        if n_comp:
+            what.append(f"{n_comp} component(s) outside any vendor product")
         reasons.append(
-            f"{len(justifications)} component(s) are proprietary, source-available or high "
+            f"{' and '.join(what)} are proprietary, source-available, closed-licence or high "
             "lock-in and need a written justification"
         )
     else:
         art41 = "pass"
+    thin = _thin_licence_evidence(evidence, policy.min_licence_coverage)
+    if thin and art41 != "fail":
+        art41 = "justify"
+        reasons.append(thin)
+    elif art41 == "pass":
         reasons.append(
             "no proprietary, source-available or high-lock component without an approved exception"
         )
+    out_evidence = evidence.to_json(policy.min_licence_coverage) if evidence else None
+    if out_evidence is not None:
+        reasons.append(out_evidence["statement"])
     return {
         "art41": art41,
+        "evidence": out_evidence,
         "reasons": reasons,
         "justifications_required": justifications,
         "exceptions": exceptions,
         "gates": gates,
         "allowed": sorted(allowed, key=lambda a: a["ref"]),
     }
+
+
+def _thin_licence_evidence(evidence: Evidence | None, minimum: float) -> str | None:
+    """The reason a verdict cannot pass on licence evidence, or None."""
+    if evidence is None or not evidence.components:
+        return None
+    unknown = evidence.components - evidence.licence_known
+    share = evidence.licence_known / evidence.components
+    if share >= minimum:
+        return None
+    return (
+        f"licence unknown for {unknown} components ({share:.0%} known, below the policy "
+        f"min-licence-coverage of {minimum:.0%}): a pass needs licence evidence"
+    )
 
 
 def _gate(
