@@ -100,7 +100,7 @@ HAND_CHECKED = {
         {"keycloak": 59, "postgresql": 1, "mariadb-server": 1},
     ),
     "invalid/interlynk-io_sbomqs__testdata_validation_cyclonedx_cdx-1-4-invalid-sbom.cdx.json": (
-        {"aws-core-sdk": 2, "sendgrid": 1, "sentry": 1},
+        {"aws-core-sdk": 3, "sendgrid": 1, "sentry": 1},  # + s3transfer (boto3 dependency)
         {"postgresql": 1},
     ),
 }
