@@ -98,7 +98,7 @@ HAND_CHECKED = {
     ),
     "large/CycloneDX_bom-examples__SBOM_keycloak-10.0.2_bom.json": (
         {},
-        {"keycloak": 59, "postgresql": 1, "mariadb-server": 1},
+        {"keycloak": 59, "apache-camel": 8, "postgresql": 1, "mariadb-server": 1},
     ),
     "invalid/interlynk-io_sbomqs__testdata_validation_cyclonedx_cdx-1-4-invalid-sbom.cdx.json": (
         {"aws-core-sdk": 3, "sendgrid": 1, "sentry": 1},  # + s3transfer (boto3 dependency)

@@ -123,7 +123,7 @@ def test_sentry_score_and_api_compatible_alternatives(report: dict[str, Any]) ->
     # source-available +55, lock 8+6+4+8 -> +20, OpenTelemetry -10, api-compatible -15, US +5
     assert (lock["score"], lock["level"]) == (55, "high")
     alts = {a["id"]: a["swap"] for a in lock["alternatives"]}
-    assert alts == {"bugsink": "api-compatible", "glitchtip": "api-compatible"}
+    assert alts == {"glitchtip": "api-compatible"}  # Bugsink is source-available, not an alternative
     # the transitive @sentry/* packages score 10 lower
     assert comps["@sentry/core"]["lockin"]["score"] == 45
     assert comps["@sentry/core"]["lockin"]["level"] == "medium"
