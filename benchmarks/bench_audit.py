@@ -149,13 +149,13 @@ def breakdown(sbom: Path) -> None:
     """Time the pipeline stages of one in-process audit (empty metadata cache)."""
     from datetime import UTC, datetime
 
-    import osaudit.audit as pipeline
     from osaudit.catalog import load_catalog
-    from osaudit.report.json import render
+    from osaudit.pipeline import AuditOptions, build
+    from osaudit.pipeline import components as stage
     from osaudit.sbom import read_sbom
 
     now = datetime(2026, 11, 23, tzinfo=UTC)
-    opts = pipeline.AuditOptions(offline=True, now=now)
+    opts = AuditOptions(offline=True, now=now)
     t0 = time.perf_counter()
     marks: list[tuple[str, float]] = []
 
@@ -168,20 +168,23 @@ def breakdown(sbom: Path) -> None:
     lap("load_catalog")
     catalog.resolve_all(sb.components)
     lap("resolve_all")
-    pipeline._graph(sb)
+    graph = stage.depth(sb)
     lap("graph (direct, introduced_by)")
-    score, _, _ = pipeline._maintenance(sb.components, opts, now)
+    collected = stage.collect_metadata(sb.components, None, offline=True, now=now)
     lap("metadata collect (offline)")
+    maint = stage.maintenance_scorer(collected, now)
     for c in sb.components:
-        score(c)
+        maint(c)
     lap("score_maintenance")
-    lic = pipeline._licence_scorer(None)
+    lic = stage.licence_scorer(None)
     for c in sb.components:
         lic(c, None)
     lap("licence scoring (cached)")
-    result = pipeline.build(str(sbom), opts)
+    stage.score_components(sb, catalog, graph, lic, maint)
+    lap("score_components (rows)")
+    result = build(str(sbom), opts)
     lap("whole build() again")
-    render(result.report)
+    result.report.to_json()
     lap("render json")
     prev = t0
     print("stage breakdown (in-process):")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import math
 import multiprocessing as mp
+import os
 import resource
 import sys
 import tempfile
@@ -110,17 +111,17 @@ def _one_size(size: int, urls: list[str], latency: float, concurrency: int, out:
             concurrency=concurrency,
             quiet=True,
         )
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         cold = collect(comps, cfg, now=now)
-        cold_wall = time.perf_counter() - started
-        out.put(("cold", cold_wall))
+        cold_wall, cold_cpu = time.perf_counter() - started, time.process_time() - cpu
+        out.put(("cold", cold_wall, cold_cpu))
         out.get()  # the parent has read the servers' counts
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         warm = collect(comps, cfg, now=now)
-        warm_wall = time.perf_counter() - started
+        warm_wall, warm_cpu = time.perf_counter() - started, time.process_time() - cpu
         complete = sum(1 for i in range(size) if _complete(cold.facts[f"c{i}"], i))
         peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        out.put(("warm", warm_wall, complete, warm.facts == cold.facts, peak_kib))
+        out.put(("warm", warm_wall, warm_cpu, complete, warm.facts == cold.facts, peak_kib))
 
 
 def _counts(queues: list[tuple[Any, Any]]) -> list[list[str]]:
@@ -155,10 +156,10 @@ def main() -> int:
                 target=_one_size, args=(size, urls, args.latency, args.concurrency, out)
             )
             child.start()
-            _, cold_wall = out.get(timeout=3600)
+            _, cold_wall, cold_cpu = out.get(timeout=3600)
             cold_paths = _counts(queues)
             out.put(1)
-            _, warm_wall, complete, same, peak_kib = out.get(timeout=3600)
+            _, warm_wall, warm_cpu, complete, same, peak_kib = out.get(timeout=3600)
             warm_paths = _counts(queues)
             child.join(60)
             stages = {1: 0, 2: 0, 3: 0}
@@ -181,7 +182,12 @@ def main() -> int:
                 f"stages {stages[1]}/{stages[2]}/{stages[3]} requests); "
                 f"ratio {cold_wall / ideal:.2f}"
             )
-            print(f"  warm wall    {warm_wall:.2f} s")
+            print(
+                f"  cold CPU     {cold_cpu:.2f} s in the collecting process "
+                f"({cold_cpu / size * 1000:.2f} ms per component)"
+            )
+            print(f"  warm wall    {warm_wall:.2f} s; CPU {warm_cpu:.2f} s")
+            print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             print(f"  peak memory  {peak_kib / 1024:.0f} MiB (max RSS of the collecting process)")
             print(f"  facts        complete for {complete:,}/{size:,}; warm == cold: {same}")
             warm_total = sum(len(p) for p in warm_paths)

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gzip
+import functools
 import ipaddress
 import json
 import re
@@ -46,6 +46,7 @@ import socket
 import struct
 import threading
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -533,7 +534,7 @@ class ApiServer:
     async def _hostile(self, writer: asyncio.StreamWriter, kind: str, fault: Fault) -> None:
         """A body that never finishes, or one that inflates far beyond its size."""
         if kind == "gzipbomb":
-            packed = gzip.compress(b"\0" * fault.size, compresslevel=9)
+            packed = _gzip_zeros(fault.size)
             head = (
                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                 f"Content-Encoding: gzip\r\nContent-Length: {len(packed)}\r\n\r\n"
@@ -580,6 +581,16 @@ class ApiServer:
         await writer.drain()
         with self._lock:
             self.bytes_sent += len(data)
+
+
+@functools.lru_cache(maxsize=4)
+def _gzip_zeros(size: int) -> bytes:
+    """A gzip member that inflates to ``size`` zero bytes (built in 1 MiB steps)."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, 31)
+    block = b"\0" * (1 << 20)
+    parts = [packer.compress(block) for _ in range(size >> 20)]
+    parts.append(packer.compress(b"\0" * (size & ((1 << 20) - 1))))
+    return b"".join(parts) + packer.flush()
 
 
 def _pep503(name: str) -> str:

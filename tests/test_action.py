@@ -192,3 +192,28 @@ def test_pr_comment_is_created_once_then_updated_in_place(tmp_path: Path) -> Non
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_metadata_cache_is_kept_between_runs_and_refreshed_weekly(tmp_path) -> None:
+    """actions/cache keeps the metadata cache: per-run keys, restored within the ISO week."""
+    import subprocess
+
+    steps = {step.get("name"): step for step in _steps()}
+    week, cache, audit = (
+        steps["Name the metadata cache's week"],
+        steps["Cache package metadata"],
+        steps["Run osaudit"],
+    )
+    assert cache["uses"].startswith("actions/cache@")
+    assert cache["with"]["path"] == audit["env"]["OSAUDIT_CACHE_DIR"]
+    key, restore = cache["with"]["key"], cache["with"]["restore-keys"].strip()
+    assert "steps.metadata-week.outputs.week" in restore and key.startswith(restore)
+    assert "github.run_id" in key  # each run saves what it fetched
+    names = [step.get("name") for step in _steps()]
+    assert names.index("Name the metadata cache's week") < names.index("Cache package metadata")
+    assert names.index("Cache package metadata") < names.index("Run osaudit")
+    out = tmp_path / "out"
+    subprocess.run(
+        ["bash", "-c", week["run"]], check=True, env={"GITHUB_OUTPUT": str(out), "PATH": "/usr/bin:/bin"}
+    )
+    assert re.fullmatch(r"week=\d{4}-W\d{2}\n", out.read_text())

@@ -6,22 +6,28 @@ import copy
 import json
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from osaudit.cli import main
 from osaudit.report.diff import compare, got_worse, identity, load_report
-from tests.test_report_support import sample_report
+from osaudit.report.model import Report
+from tests.test_report_support import sample_report, sample_report_dict
 
 
-def _write(tmp_path: Path, name: str, report: dict) -> str:
+def _write(tmp_path: Path, name: str, report: Report) -> str:
     path = tmp_path / name
-    path.write_text(json.dumps(report), encoding="utf-8")
+    path.write_bytes(report.to_json())
     return str(path)
 
 
-def _head() -> dict:
+def _head() -> Report:
+    return Report.from_dict(_head_dict())
+
+
+def _head_dict() -> dict:
     """The sample after a change: react removed, boto3 bumped, minio worse, new SDK."""
-    report = sample_report()
+    report = sample_report_dict()
     comps = [c for c in report["components"] if c["name"] != "react"]
     for c in comps:
         if c["name"] == "boto3":
@@ -61,9 +67,9 @@ def test_compare_lists_every_kind_of_change():
 
 def test_gate_levels():
     base = sample_report()
-    head = _head()
-    head["verdict"]["art41"] = base["verdict"]["art41"]
-    changes = compare(base, head)
+    head = _head_dict()
+    head["verdict"]["art41"] = base.verdict.art41
+    changes = compare(base, Report.from_dict(head))
     high = {c.subject for c in got_worse(changes, "high")}
     assert high == {"stripe@8.0.0", "minio@7.2.3", "stripe-payments"}
     assert got_worse(changes, "critical") == []
@@ -72,10 +78,27 @@ def test_gate_levels():
 
 
 def test_identity_ignores_version_and_qualifiers():
-    assert identity({"purl": "pkg:npm/%40azure/msal-browser@3.7.1?x=1#sub"}) == \
+    row = sample_report().components[0]
+
+    def with_(**kw):
+        return msgspec.structs.replace(row, **kw)
+
+    assert identity(with_(purl="pkg:npm/%40azure/msal-browser@3.7.1?x=1#sub")) == \
         "pkg:npm/%40azure/msal-browser"
-    assert identity({"purl": "pkg:npm/@scope/name"}) == "pkg:npm/@scope/name"
-    assert identity({"purl": None, "ecosystem": "pypi", "name": "x"}) == "pypi//x"
+    assert identity(with_(purl="pkg:npm/@scope/name")) == "pkg:npm/@scope/name"
+    assert identity(with_(purl=None, ecosystem="pypi", group=None, name="x")) == "pypi//x"
+
+
+def test_labels_use_the_display_name():
+    """``@sentry/react`` is not ``react``: diff names components as the report does."""
+    base = sample_report_dict()
+    head = copy.deepcopy(base)
+    row = next(c for c in head["components"] if c["group"])
+    row["version"] = "99.0.0"
+    changes = compare(Report.from_dict(base), Report.from_dict(head))
+    subjects = {c.subject for c in changes if c.kind == "version-changed"}
+    sep = ":" if row["ecosystem"] == "maven" else "/"
+    assert subjects == {f"{row['group']}{sep}{row['name']}"}
 
 
 def test_cli_exit_codes_and_formats(tmp_path, capsys):
@@ -104,10 +127,12 @@ def test_cli_exit_codes_and_formats(tmp_path, capsys):
         ("{", "line 1 column 2"),
         ("[]", "expected a JSON object"),
         ('{"schema_version": "2.0", "components": []}', "$.schema_version"),
-        ('{"schema_version": "1.0", "components": {}}', "$.components: expected a list"),
-        ('{"schema_version": "1.0", "components": [1]}', "$.components[0]"),
+        ('{"schema_version": "1.0", "components": {}}', "Expected `array`, got `object` - at "
+         "`$.components`"),
+        ('{"schema_version": "1.0", "components": [1]}', "at `$.components[0]`"),
         ('{"schema_version": "1.0", "components": [{"name": "x", "lockin": 3}]}',
-         "$.components[0].lockin"),
+         "at `$.components[0].lockin`"),
+        ('{"schema_version": "1.0"}', "missing required field `tool`"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(tmp_path, capsys, content, message):
@@ -128,4 +153,4 @@ def test_missing_file(tmp_path, capsys):
 def test_load_report_reads_the_sample():
     from tests.test_report_support import FIXTURES
 
-    assert load_report(str(FIXTURES / "sample-report.json"))["schema_version"] == "1.0"
+    assert load_report(str(FIXTURES / "sample-report.json")) == sample_report()

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from osaudit.audit import run
 from osaudit.report.json import validate
+from tests.test_report_support import audit_dict
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "citizen-portal.cdx.json"
 NOW = "2026-11-23T00:00:00Z"
@@ -60,7 +60,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     mp.setenv("OSAUDIT_CACHE_DIR", str(tmp / "cache"))
     mp.chdir(tmp)
     try:
-        return run(str(EXAMPLE), offline=True, now=NOW)
+        return audit_dict(str(EXAMPLE), offline=True, now=NOW)
     finally:
         mp.undo()
 
@@ -160,7 +160,7 @@ def test_verdict_justify(report: dict[str, Any]) -> None:
 
 
 def test_verdict_fail_with_threshold() -> None:
-    report = run(str(EXAMPLE), offline=True, now=NOW, fail_on=("lockin=critical",))
+    report = audit_dict(str(EXAMPLE), offline=True, now=NOW, fail_on=("lockin=critical",))
     v = report["verdict"]
     assert v["art41"] == "fail"
     gate = next(g for g in v["gates"] if g["name"] == "lockin>=critical")
@@ -185,7 +185,7 @@ def test_vendors_and_sovereignty(report: dict[str, Any]) -> None:
 def test_example_policy() -> None:
     """examples/osaudit.toml: boto3/botocore under an active exception, nothing denied."""
     policy = EXAMPLE.parent / "osaudit.toml"
-    report = run(str(EXAMPLE), offline=True, now=NOW, policy=str(policy))
+    report = audit_dict(str(EXAMPLE), offline=True, now=NOW, policy=str(policy))
     v = report["verdict"]
     assert report["policy"]["project_licence_source"] == "policy"
     assert v["exceptions"][0]["status"] == "active"
@@ -197,7 +197,7 @@ def test_example_policy() -> None:
     assert names == set(FAMILIES) - {"boto3", "botocore"}
     assert v["art41"] == "justify"
     # the exception expires: from 2027-07-01 the audit fails
-    later = run(str(EXAMPLE), offline=True, now="2027-07-01T00:00:00Z", policy=str(policy))
+    later = audit_dict(str(EXAMPLE), offline=True, now="2027-07-01T00:00:00Z", policy=str(policy))
     assert later["verdict"]["art41"] == "fail"
     assert later["verdict"]["exceptions"][0]["status"] == "expired"
 

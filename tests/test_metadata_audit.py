@@ -85,3 +85,23 @@ def test_audit_with_network_unreachable_is_complete(sbom, tmp_path, monkeypatch)
     for comp in report["components"]:
         assert comp["maintenance"]["level"] == "unknown"
         assert comp["maintenance"]["reasons"][0]["code"] == "MT-UNREACHABLE"
+    # one run-level warning with its own code and the way out
+    codes = [w["code"] for w in report["warnings"]]
+    assert codes.count("MT-UNREACHABLE-ALL") == 1
+    (warning,) = [w for w in report["warnings"] if w["code"] == "MT-UNREACHABLE-ALL"]
+    assert "--offline" in warning["message"] and "OSAUDIT_DEPSDEV_URL" in warning["message"]
+
+
+def test_policy_can_fail_the_run_when_no_metadata_service_answers(sbom, tmp_path, monkeypatch):
+    monkeypatch.setenv("OSAUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    policy = tmp_path / "osaudit.toml"
+    policy.write_text("[fail-on]\nmetadata-unreachable = true\n", encoding="utf-8")
+    report = _audit(sbom, tmp_path / "r.json", monkeypatch, closed_port_url(), "--policy", str(policy))
+    _validate(report)
+    (gate,) = [g for g in report["verdict"]["gates"] if g["name"] == "metadata-reachable"]
+    assert gate["passed"] is False and report["verdict"]["art41"] == "fail"
+    assert report["policy"]["fail_on_metadata_unreachable"] is True
+    with ApiServer() as srv:
+        report = _audit(sbom, tmp_path / "r2.json", monkeypatch, srv.url, "--policy", str(policy))
+    (gate,) = [g for g in report["verdict"]["gates"] if g["name"] == "metadata-reachable"]
+    assert gate["passed"] is True

@@ -242,3 +242,35 @@ def test_read_only_cache_is_still_read_offline(server):
     finally:
         os.chmod(shared, 0o755)
         shutil.rmtree(shared, ignore_errors=True)
+
+
+def test_heartbeat_lines_outside_a_terminal(tmp_path, capsys):
+    """CI logs get a line at most every ``heartbeat`` seconds while the stage runs."""
+    with ApiServer(latency=0.4) as srv:
+        cfg = config(srv.url, tmp_path, quiet=False, progress=False, heartbeat=0.3)
+        collect(components("requests", "six"), cfg, now=NOW)
+    lines = [x for x in capsys.readouterr().err.splitlines() if "look-ups" in x]
+    assert lines, "no heartbeat line"
+    assert lines[0].startswith("osaudit: metadata: ") and "/" in lines[0]
+    assert "request" in lines[0] and ("working (" in lines[0] or "finishing" in lines[0])
+    # a short run prints none
+    collect(components("requests"), config(srv.url, tmp_path, quiet=False, progress=False), now=NOW)
+    assert "look-ups" not in capsys.readouterr().err
+
+
+def test_progress_bar_shows_counts_and_services():
+    import io
+
+    from osaudit.metadata.progress import Progress
+
+    stream = io.StringIO()
+    progress = Progress(bar=False, lines=True, interval=0.0, stream=stream, clock=lambda: 1e9)
+    progress.add(6184)
+    progress.advance(2400)
+    progress.working[:] = ["deps.dev", "ecosyste.ms", "osv"]
+    progress.request("api.deps.dev")
+    progress.tick()
+    assert stream.getvalue() == (
+        "osaudit: metadata: 2,400/6,184 look-ups, 1 request, "
+        "3 services working (deps.dev, ecosyste.ms, osv)\n"
+    )

@@ -32,3 +32,15 @@ def test_readme_workflows_are_the_linted_files() -> None:
     files = sorted((ROOT / "docs" / "workflows").glob("*.yml"))
     assert len(shown) == len(files) == 3
     assert sorted(shown) == sorted(f.read_text(encoding="utf-8") for f in files)
+
+
+def test_python_api_example_runs(tmp_path, monkeypatch) -> None:
+    """The README's Python API snippet runs as written (on the example SBOM and policy)."""
+    (block,) = [b for b in _blocks("python") if "osaudit.audit(" in b]
+    code = block.replace('"sbom.cdx.json"', repr(str(ROOT / "examples" / "citizen-portal.cdx.json")))
+    code = code.replace('"osaudit.toml"', repr(str(ROOT / "examples" / "osaudit.toml")))
+    monkeypatch.setenv("OSAUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    scope: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), scope)  # noqa: S102 - the README's own example
+    assert scope["same"] == scope["report"]

@@ -33,7 +33,7 @@ def validators():
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=SKIP_REASON)
 @pytest.mark.parametrize("path", FILES, ids=corpus_id)
 def test_every_format(path: Path, validators):
-    from osaudit.audit import AuditOptions, build
+    from osaudit.pipeline import AuditOptions, build
 
     try:
         result = build(str(path), AuditOptions(
@@ -57,9 +57,9 @@ def test_every_format(path: Path, validators):
     assert len(bom.get("components", [])) == len({c.ref for c in result.sbom.components})
 
     rows = list(csv.reader(io.StringIO(outs["csv"].decode("utf-8-sig"), newline="")))
-    assert len(rows) == 1 + len(report["components"])
+    assert len(rows) == 1 + len(report.components)
 
     assert len(outs["markdown"]) <= MARKDOWN_LIMIT_SUMMARY
     parser = HTMLParser()
     parser.feed(outs["html"].decode("utf-8"))
-    assert outs["html"].count(b"<tr data-index=") == len(report["components"])
+    assert outs["html"].count(b"<tr data-index=") == len(report.components)

@@ -23,7 +23,7 @@ def test_one_row_per_component_with_documented_columns():
     data = render("csv", report, RenderContext())
     rows = _rows(data)
     assert tuple(rows[0]) == COLUMNS
-    assert len(rows) == 1 + len(report["components"])
+    assert len(rows) == 1 + len(report.components)
     assert data.count(b"\r\n") >= len(rows)
     by_name = {r[2]: dict(zip(COLUMNS, r, strict=True)) for r in rows[1:]}
     boto = by_name["boto3"]

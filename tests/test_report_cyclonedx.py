@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from osaudit.report import RenderContext, render
@@ -35,7 +36,7 @@ def test_sample_report_valid_with_findings():
     tools = bom["metadata"]["tools"]["components"]
     assert [t["name"] for t in tools] == ["osaudit"]
     comps = {c["bom-ref"]: c for c in bom["components"]}
-    assert set(comps) == {c["ref"] for c in report["components"]}
+    assert set(comps) == {c.ref for c in report.components}
     boto = comps["pkg:pypi/boto3@1.34.0"]
     assert boto["purl"] == "pkg:pypi/boto3@1.34.0"
     props = _props(boto)
@@ -56,7 +57,7 @@ def test_deterministic_serial_and_output():
     a = render("cyclonedx", report, RenderContext())
     b = render("cyclonedx", report, RenderContext())
     assert a == b
-    other = dict(report, generated_at="2026-12-01T00:00:00Z")
+    other = msgspec.structs.replace(report, generated_at="2026-12-01T00:00:00Z")
     serial_a = json.loads(a)["serialNumber"]
     serial_c = json.loads(render("cyclonedx", other, RenderContext()))["serialNumber"]
     assert serial_a.startswith("urn:uuid:") and serial_a != serial_c
@@ -64,7 +65,7 @@ def test_deterministic_serial_and_output():
 
 @pytest.mark.skipif(not SPDX_SAMPLE.is_file(), reason=SKIP_REASON)
 def test_spdx_input_gives_cyclonedx_with_refs_and_purls():
-    from osaudit.audit import AuditOptions, build
+    from osaudit.pipeline import AuditOptions, build
 
     result = build(str(SPDX_SAMPLE), AuditOptions(
         offline=True, now=datetime(2026, 11, 23, tzinfo=UTC), collect_metadata=False))

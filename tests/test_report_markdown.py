@@ -15,7 +15,8 @@ from osaudit.report import (
     parse_markdown_limit,
     render,
 )
-from tests.test_report_support import hostile_report, sample_report
+from osaudit.report.model import Report
+from tests.test_report_support import hostile_report, sample_report, sample_report_dict
 
 
 def _md(report, **ctx) -> str:
@@ -42,8 +43,8 @@ def test_sbom_strings_are_escaped():
     assert "](javascript:" not in text
 
 
-def _big_report(n: int) -> dict:
-    report = sample_report()
+def _big_report(n: int) -> Report:
+    report = sample_report_dict()
     base = report["components"]
     comps = []
     for i in range(n):
@@ -54,7 +55,7 @@ def _big_report(n: int) -> dict:
     report["components"] = comps
     report["warnings"] = [{"code": "W", "message": f"warning {i}", "location": None}
                           for i in range(2000)]
-    return report
+    return Report.from_dict(report)
 
 
 def test_comment_preset_truncates_details_first_with_pointer():

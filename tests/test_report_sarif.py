@@ -6,8 +6,14 @@ import json
 from pathlib import Path
 
 from osaudit.report import RenderContext, render
+from osaudit.report.model import Report
 from osaudit.report.sarif import RULES
-from tests.test_report_support import hostile_report, sample_report, sarif_validator
+from tests.test_report_support import (
+    hostile_report,
+    sample_report,
+    sample_report_dict,
+    sarif_validator,
+)
 
 
 def _sarif(report, **ctx) -> dict:
@@ -67,12 +73,13 @@ def test_fingerprints_stable_and_unique():
     fb = [r["partialFingerprints"]["osauditFinding/v1"] for r in b["runs"][0]["results"]]
     assert fa == fb and len(set(fa)) == len(fa)
     # A version bump keeps the fingerprint (identity is the purl without version).
-    report = sample_report()
+    report = sample_report_dict()
     for comp in report["components"]:
         if comp["name"] == "boto3":
             comp["version"] = "1.35.0"
             comp["purl"] = "pkg:pypi/boto3@1.35.0"
-    fc = [r["partialFingerprints"]["osauditFinding/v1"] for r in _sarif(report)["runs"][0]["results"]]
+    bumped = _sarif(Report.from_dict(report))
+    fc = [r["partialFingerprints"]["osauditFinding/v1"] for r in bumped["runs"][0]["results"]]
     assert fa == fc
 
 
@@ -81,8 +88,8 @@ def test_sbom_line_and_manifest_location(tmp_path: Path):
     sbom = tmp_path / "sbom" / "app.cdx.json"
     sbom.parent.mkdir()
     lines = ['{', '  "components": [']
-    for comp in report["components"]:
-        lines.append(f'    {{"name": {json.dumps(comp["name"])}, "purl": {json.dumps(comp["purl"])}}},')
+    for comp in report.components:
+        lines.append(f'    {{"name": {json.dumps(comp.name)}, "purl": {json.dumps(comp.purl)}}},')
     lines += ['  ]', '}']
     sbom.write_text("\n".join(lines) + "\n", encoding="utf-8")
     (tmp_path / "requirements.txt").write_text("# deps\nDjango>=5\nboto3==1.34.0\n", encoding="utf-8")
@@ -104,10 +111,10 @@ def test_sbom_line_and_manifest_location(tmp_path: Path):
 
 
 def test_fail_verdict_adds_an_sbom_level_result():
-    report = sample_report()
+    report = sample_report_dict()
     report["verdict"]["art41"] = "fail"
     report["verdict"]["reasons"] = ["Gate lockin>=high failed."]
-    log = _sarif(report)
+    log = _sarif(Report.from_dict(report))
     assert not list(sarif_validator().iter_errors(log))
     art = [r for r in log["runs"][0]["results"] if r["ruleId"] == "osaudit/art41"]
     assert all(r["level"] == "error" for r in art)

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from osaudit.report.model import Report
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 GOLDEN = ROOT / "tests" / "golden"
@@ -36,8 +38,13 @@ HOSTILE = (
 BIG = "N" * 10240
 
 
-def sample_report() -> dict[str, Any]:
+def sample_report_dict() -> dict[str, Any]:
+    """The sample report as parsed JSON (for tests that edit it before typing it)."""
     return json.loads((FIXTURES / "sample-report.json").read_text(encoding="utf-8"))
+
+
+def sample_report() -> Report:
+    return Report.from_json((FIXTURES / "sample-report.json").read_bytes())
 
 
 # Keys whose values are enums or numbers in the report spec: kept valid.
@@ -45,13 +52,19 @@ _KEEP = {
     "schema_version", "level", "worst_level", "axis", "art41", "score", "points", "direct",
     "osi_approved", "fsf_libre", "open_source", "compatible", "passed", "status", "swap",
     "confidence", "method", "format", "encoding", "non_eu_share", "components",
-    "generated_at", "sha256",
+    "generated_at", "sha256", "project_licence_source", "fail_on_unknown",
+    "lockin", "licence", "maintenance",  # as string values: policy.fail_on thresholds
 }
 
 
-def hostile_report() -> dict[str, Any]:
+def hostile_report() -> Report:
     """The sample report with a hostile string in every free-text field."""
-    report = sample_report()
+    return Report.from_dict(hostile_report_dict())
+
+
+def hostile_report_dict() -> dict[str, Any]:
+    """:func:`hostile_report` as parsed JSON."""
+    report = sample_report_dict()
     counter = iter(range(10**6))
 
     def poison(node: Any, key: str | None = None) -> Any:
@@ -70,6 +83,7 @@ def hostile_report() -> dict[str, Any]:
     hostile["summary"]["licence_categories"][HOSTILE[0]] = 1
     hostile["summary"]["jurisdictions"][HOSTILE[1]] = 1
     hostile["sovereignty"]["by_jurisdiction"][HOSTILE[2]] = 1
+    hostile["tool"]["name"] = "osaudit"  # a constant of the schema, not SBOM text
     return hostile
 
 
@@ -116,3 +130,18 @@ def fast_cdx_validator() -> Any:
     return jsonschema.Draft7Validator(
         slow.schema, registry=slow._registry, format_checker=fast
     )
+
+
+def audit_dict(path: str, **kw: Any) -> dict[str, Any]:
+    """``osaudit.audit(path, AuditOptions(**kw))`` as parsed JSON (the report's JSON view).
+
+    ``now`` may be an ISO string; ``catalog`` and ``fail_on`` a single string.
+    """
+    from osaudit.pipeline import AuditOptions, audit, parse_now
+
+    if isinstance(kw.get("now"), str):
+        kw["now"] = parse_now(kw["now"])
+    for key in ("catalog", "fail_on"):
+        if isinstance(kw.get(key), str):
+            kw[key] = (kw[key],)
+    return audit(path, AuditOptions(**kw)).to_dict()

@@ -8,7 +8,6 @@ interrupted. Errors print one line, never a traceback.
 from __future__ import annotations
 
 import errno
-import importlib
 import sys
 import traceback
 from pathlib import Path
@@ -17,18 +16,14 @@ import click
 
 from osaudit import __version__
 from osaudit.commands._write import silence_stdout
+from osaudit.commands.audit import audit
+from osaudit.commands.cache import cache
+from osaudit.commands.catalog import catalog
+from osaudit.commands.diff import diff
+from osaudit.commands.explain import explain
+from osaudit.commands.inspect import inspect
+from osaudit.commands.schema import schema
 from osaudit.errors import INTERNAL_ERROR_EXIT, REPORT_URL, OsauditError, current_input, one_line
-
-# (module under osaudit.commands, attribute): registered when the module exists.
-_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("inspect", "inspect"),
-    ("audit", "audit"),
-    ("catalog", "catalog"),
-    ("explain", "explain"),
-    ("schema", "schema"),
-    ("cache", "cache"),
-    ("diff", "diff"),
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,14 +42,8 @@ def cli() -> None:
     """
 
 
-for _module, _attr in _COMMANDS:
-    try:
-        _mod = importlib.import_module(f"osaudit.commands.{_module}")
-    except ModuleNotFoundError as exc:  # command not built into this checkout
-        if exc.name != f"osaudit.commands.{_module}":
-            raise
-        continue
-    cli.add_command(getattr(_mod, _attr))
+for _command in (inspect, audit, catalog, explain, schema, cache, diff):
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:

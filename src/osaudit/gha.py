@@ -20,19 +20,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-FORMAT_SUFFIX = {
-    "json": "json",
-    "sarif": "sarif",
-    "markdown": "md",
-    "html": "html",
-    "cyclonedx": "cdx.json",
-    "csv": "csv",
-}
+from osaudit.errors import OsauditError
+from osaudit.report import FORMATS, RenderContext, Report, render
+
+#: File suffix per report format (osaudit-report.<suffix>), from the format registry.
+FORMAT_SUFFIX = {name: fmt.suffix for name, fmt in FORMATS.items()}
 COMMENT_MARKER = "<!-- osaudit:pr-comment -->"
 COMMENT_LIMIT = 65_536
 _LINE_SAFE = re.compile(r"[\r\n%]")
@@ -92,9 +88,7 @@ def _resolve_sbom(env: Mapping[str, str], workspace: Path) -> tuple[Path, bool]:
     raise ActionError("sbom: no SBOM given and none was generated")
 
 
-def _audit_command(env: Mapping[str, str], sbom: Path, out_dir: Path, workspace: Path) -> tuple[
-    list[str], dict[str, Path]
-]:
+def _report_paths(env: Mapping[str, str], out_dir: Path) -> dict[str, Path]:
     formats = {"json", "markdown"}
     if _truthy(env.get("OSAUDIT_UPLOAD_SARIF")):
         formats.add("sarif")
@@ -103,40 +97,53 @@ def _audit_command(env: Mapping[str, str], sbom: Path, out_dir: Path, workspace:
             raise ActionError(f"format: unknown report format {fmt!r} "
                               f"(choose from {', '.join(sorted(FORMAT_SUFFIX))})")
         formats.add(fmt)
-    paths = {fmt: out_dir / f"osaudit-report.{FORMAT_SUFFIX[fmt]}" for fmt in sorted(formats)}
-    cmd = [sys.executable, "-m", "osaudit.cli", "audit", str(sbom), "--quiet",
-           "--repo-root", str(workspace)]
-    for fmt, path in paths.items():
-        cmd += ["--output", f"{fmt}={path}"]
+    return {fmt: out_dir / f"osaudit-report.{FORMAT_SUFFIX[fmt]}" for fmt in sorted(formats)}
+
+
+def _policy(env: Mapping[str, str], workspace: Path) -> str | None:
     policy = (env.get("OSAUDIT_POLICY") or "").strip()
-    if policy:
-        policy_path = Path(policy) if Path(policy).is_absolute() else workspace / policy
-        if not policy_path.is_file():
-            raise ActionError(f"policy: {policy}: no such file in the workspace")
-        cmd += ["--policy", str(policy_path)]
-    for gate in _split(env.get("OSAUDIT_FAIL_ON")):
-        cmd += ["--fail-on", gate]
-    if _truthy(env.get("OSAUDIT_OFFLINE")):
-        cmd.append("--offline")
-    return cmd, paths
+    if not policy:
+        return None
+    policy_path = Path(policy) if Path(policy).is_absolute() else workspace / policy
+    if not policy_path.is_file():
+        raise ActionError(f"policy: {policy}: no such file in the workspace")
+    return str(policy_path)
 
 
-def _counts(report: Mapping[str, object]) -> dict[str, str]:
-    summary = report.get("summary") or {}
-    assert isinstance(summary, dict)
-
-    def level(axis: str, *names: str) -> str:
-        axis_counts = summary.get(axis) or {}
-        return str(sum(int(axis_counts.get(name, 0)) for name in names))
-
-    verdict = report.get("verdict") or {}
-    assert isinstance(verdict, dict)
+def _counts(report: Report) -> dict[str, str]:
+    s = report.summary
     return {
-        "verdict": str(verdict.get("art41", "")),
-        "lockin-high": level("lockin", "high", "critical"),
-        "licence-unknown": level("licence", "unknown"),
-        "maintenance-critical": level("maintenance", "critical"),
+        "verdict": report.verdict.art41,
+        "lockin-high": str(s.lockin.high + s.lockin.critical),
+        "licence-unknown": str(s.licence.unknown),
+        "maintenance-critical": str(s.maintenance.critical),
     }
+
+
+def _audit(env: Mapping[str, str], sbom: Path, paths: Mapping[str, Path], workspace: Path) -> Report:
+    """Run the pipeline in this process and write every report; ActionError on bad input."""
+    from osaudit.metadata.config import MetadataConfig
+    from osaudit.pipeline import AuditOptions, build, parse_now
+
+    offline = _truthy(env.get("OSAUDIT_OFFLINE"))
+    try:
+        options = AuditOptions(
+            policy=_policy(env, workspace),
+            fail_on=tuple(_split(env.get("OSAUDIT_FAIL_ON"))),
+            now=parse_now(None, env),
+            offline=offline,
+            metadata=MetadataConfig.from_options(offline=offline, quiet=True),
+        )
+        result = build(sbom, options)
+        ctx = RenderContext(sbom=result.sbom, sbom_path=str(sbom), repo_root=workspace,
+                            full_report_hint=str(paths["json"]))
+        for fmt, path in paths.items():
+            path.write_bytes(render(fmt, result.report, ctx))
+    except OsauditError as exc:
+        raise ActionError(str(exc)) from None
+    except OSError as exc:
+        raise ActionError(f"cannot write the reports: {exc.strerror or exc}") from None
+    return result.report
 
 
 def step_run(env: Mapping[str, str]) -> int:
@@ -146,26 +153,24 @@ def step_run(env: Mapping[str, str]) -> int:
     out_root = env.get("OSAUDIT_OUTPUT_DIR") or str(Path(env.get("RUNNER_TEMP") or workspace) / "osaudit")
     out_dir = Path(out_root) if Path(out_root).is_absolute() else workspace / out_root
     out_dir.mkdir(parents=True, exist_ok=True)
-    cmd, paths = _audit_command(env, sbom, out_dir, workspace)
+    paths = _report_paths(env, out_dir)
+    report = _audit(env, sbom, paths, workspace)
 
-    child_env = {k: v for k, v in os.environ.items() if k != "OSAUDIT_GITHUB_TOKEN"}
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=child_env, check=False)
-    sys.stderr.write(proc.stderr)
-    if proc.returncode not in (0, 1) or not paths["json"].is_file():
-        last = (proc.stderr.strip().splitlines() or ["osaudit failed without a message"])[-1]
-        raise ActionError(last.removeprefix("osaudit: error: "))
-
-    report = json.loads(paths["json"].read_text(encoding="utf-8"))
     outputs = _counts(report)
+    failed = [g for g in report.verdict.gates if not g.passed]
     gate_reason = ""
-    if proc.returncode == 1:
-        lines = proc.stderr.strip().splitlines()
-        gate_reason = lines[-1] if lines else "the audit verdict is fail"
+    exit_code = 0
+    if report.verdict.art41 == "fail":
+        exit_code = 1
+        for g in failed:
+            print(f"osaudit: gate {g.name} failed: {g.detail}", file=sys.stderr)
+        gate_reason = (f"osaudit: gate {failed[-1].name} failed: {failed[-1].detail}"
+                       if failed else "the audit verdict is fail")
     outputs.update({
         "report-path": str(paths["json"]),
         "report-dir": str(out_dir),
         "sarif-path": str(paths["sarif"]) if "sarif" in paths else "",
-        "exit-code": str(proc.returncode),
+        "exit-code": str(exit_code),
         "gate-reason": gate_reason,
     })
     _set_outputs(outputs, env)
@@ -179,15 +184,11 @@ def step_run(env: Mapping[str, str]) -> int:
     return 0
 
 
-def _comment_body(report: Mapping[str, object]) -> str:
-    from osaudit.report import RenderContext, render
-
-    sbom_info = report.get("sbom")
-    sbom_path = str(sbom_info.get("path", "")) if isinstance(sbom_info, dict) else ""
-    ctx = RenderContext(sbom=None, sbom_path=sbom_path,
+def _comment_body(report: Report) -> str:
+    ctx = RenderContext(sbom=None, sbom_path=report.sbom.path,
                         repo_root=None, full_report_hint="the osaudit-report workflow artifact",
                         limit=COMMENT_LIMIT - len(COMMENT_MARKER) - 2)
-    text = render("markdown", dict(report), ctx).decode("utf-8")
+    text = render("markdown", report, ctx).decode("utf-8")
     return f"{COMMENT_MARKER}\n{text}"
 
 
@@ -206,7 +207,8 @@ def step_comment(env: Mapping[str, str]) -> int:
     if not isinstance(number, int):
         print("osaudit: not a pull request event; no comment posted")
         return 0
-    report = json.loads(Path(env["OSAUDIT_REPORT"]).read_text(encoding="utf-8"))
+    report_path = env["OSAUDIT_REPORT"]
+    report = Report.from_json(Path(report_path).read_bytes(), source=report_path)
     body = _comment_body(report)
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
                "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "osaudit-action"}

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Level = Literal["none", "low", "medium", "high", "critical", "unknown"]
-LEVELS: tuple[Level, ...] = ("none", "low", "medium", "high", "critical", "unknown")
+from osaudit.vocabulary import LEVELS as LEVELS  # re-exported; defined in osaudit.vocabulary
+from osaudit.vocabulary import Level as Level
+
 SbomFormat = Literal["cyclonedx", "spdx"]
 Encoding = Literal["json", "xml", "tag-value", "json-ld"]
 

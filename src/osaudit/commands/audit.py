@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,22 +10,10 @@ import click
 
 from osaudit.commands._write import write_output
 from osaudit.errors import ConfigError, InputError, shown
+from osaudit.metadata.config import MetadataConfig
+from osaudit.metadata.options import metadata_options
+from osaudit.report import FORMATS, RenderContext, Report, parse_markdown_limit, render
 
-try:
-    from osaudit.metadata.options import metadata_options
-except ModuleNotFoundError as _exc:  # metadata stage not built into this checkout
-    if _exc.name is None or not _exc.name.startswith("osaudit.metadata"):
-        raise
-
-    def metadata_options(func: Any) -> Any:  # type: ignore[misc]
-        """Fallback: only ``--offline`` and ``--quiet``."""
-        func = click.option("--quiet", is_flag=True, help="No summary on stderr.")(func)
-        return click.option("--offline", is_flag=True, help="Never open a network connection.")(
-            func
-        )
-
-
-FORMATS = ("json", "sarif", "markdown", "html", "cyclonedx", "csv")
 _SIZE = re.compile(r"^\s*(\d{1,24})\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 
 
@@ -71,7 +58,7 @@ set, two runs on the same inputs write byte-identical reports.""",
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(list(FORMATS)),
     default=None,
     help="Report format for -o/stdout (default json).",
 )
@@ -137,7 +124,7 @@ def audit(
     **metadata_kw: Any,
 ) -> int:
     """Score SBOM for lock-in, licence openness and maintenance; give the Art. 41 verdict."""
-    from osaudit.audit import AuditOptions, build, parse_now
+    from osaudit.pipeline import AuditOptions, build, parse_now
 
     extra = parse_outputs(outputs)
     targets: list[tuple[str, str | None]] = []
@@ -156,62 +143,29 @@ def audit(
         max_bytes=parse_size(max_size) if max_size else None,
         strict=strict,
         offline=bool(metadata_kw.get("offline")),
-        metadata=_metadata_config(metadata_kw),
+        metadata=MetadataConfig.from_options(**metadata_kw),
     )
     result = build(sbom, options)
     report = result.report
-    full_hint = next((p for f, p in targets if f == "json" and p), None)
+    ctx = RenderContext(
+        sbom=result.sbom,
+        sbom_path=sbom,
+        repo_root=repo_root if repo_root is not None else Path.cwd(),
+        full_report_hint=next((p for f, p in targets if f == "json" and p), None),
+        limit=parse_markdown_limit(markdown_limit) if markdown_limit is not None else None,
+    )
     for target_fmt, path in targets:
-        data = _render(target_fmt, report, result.sbom, sbom, repo_root, full_hint, markdown_limit)
-        write_output(path, data)
+        write_output(path, render(target_fmt, report, ctx))
 
-    verdict = report["verdict"]
+    verdict = report.verdict
     if not quiet:
         _summary_line(report)
-    failed = [g for g in verdict["gates"] if not g["passed"]]
-    if verdict["art41"] == "fail":
-        for g in failed:
-            click.echo(f"osaudit: gate {g['name']} failed: {g['detail']}", err=True)
+    if verdict.art41 == "fail":
+        for g in verdict.gates:
+            if not g.passed:
+                click.echo(f"osaudit: gate {g.name} failed: {g.detail}", err=True)
         return 1
     return 0
-
-
-def _metadata_config(kw: dict[str, Any]) -> Any:
-    try:
-        from osaudit.metadata.config import MetadataConfig
-    except ModuleNotFoundError:
-        return None
-    return MetadataConfig.from_options(**kw)
-
-
-def _render(
-    fmt: str,
-    report: dict[str, Any],
-    sbom: Any,
-    sbom_path: str,
-    repo_root: Path | None,
-    full_hint: str | None,
-    markdown_limit: str | None,
-) -> bytes:
-    if fmt == "json":
-        from osaudit.report.json import render
-
-        return render(report)
-    from osaudit import report as formats
-
-    limit = None
-    if markdown_limit is not None:
-        parse: Callable[[str], int] | None = getattr(formats, "parse_markdown_limit", None)
-        limit = parse(markdown_limit) if parse else parse_size(markdown_limit)
-    ctx = formats.RenderContext(
-        sbom=sbom,
-        sbom_path=sbom_path,
-        repo_root=repo_root if repo_root is not None else Path.cwd(),
-        full_report_hint=full_hint,
-        limit=limit,
-    )
-    data: bytes = formats.render(fmt, report, ctx)
-    return data
 
 
 def _check_target(path: str | None) -> None:
@@ -225,14 +179,13 @@ def _check_target(path: str | None) -> None:
         raise InputError(f"{path}: cannot write report: is a directory")
 
 
-def _summary_line(report: dict[str, Any]) -> None:
-    s = report["summary"]
-    v = report["verdict"]
-    lock = s["lockin"]
+def _summary_line(report: Report) -> None:
+    s = report.summary
+    v = report.verdict
     text = (
-        f"osaudit: {s['components']} components, {s['coverage']['catalog_matched']} catalogue "
-        f"matches, lock-in high/critical {lock['high'] + lock['critical']}, "
-        f"{len(v['justifications_required'])} justification(s) required; "
-        f"Art. 41 verdict: {v['art41']}"
+        f"osaudit: {s.components} components, {s.coverage.catalog_matched} catalogue "
+        f"matches, lock-in high/critical {s.lockin.high + s.lockin.critical}, "
+        f"{len(v.justifications_required)} justification(s) required; "
+        f"Art. 41 verdict: {v.art41}"
     )
     click.echo(text, err=True)

@@ -9,21 +9,17 @@ import orjson
 
 from osaudit.commands._options import FORMAT, OVERLAY
 from osaudit.errors import InputError
+from osaudit.identity import normalise_purl
 
 
 def _invalid(purl: str) -> InputError:
     """One-line error for a purl that cannot be parsed, with the normaliser's reason."""
     reason = "expected pkg:<type>/<namespace>/<name>[@version]"
-    try:
-        from osaudit.identity import normalise_purl
-    except ImportError:  # pragma: no cover - identity module not built into this checkout
-        pass
-    else:
-        warnings = normalise_purl(purl)[2]
-        if warnings:
-            reason = " ".join(warnings[0].message.split())
-            prefix = f"invalid purl {purl!r}: "
-            reason = reason[len(prefix) :] if reason.startswith(prefix) else reason
+    warnings = normalise_purl(purl)[2]
+    if warnings:
+        reason = " ".join(warnings[0].message.split())
+        prefix = f"invalid purl {purl!r}: "
+        reason = reason[len(prefix) :] if reason.startswith(prefix) else reason
     return InputError(f"invalid purl {purl!r}: {reason}")
 
 

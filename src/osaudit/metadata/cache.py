@@ -15,6 +15,7 @@ import os
 import sqlite3
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from platformdirs import user_cache_dir
@@ -33,6 +34,7 @@ TTL: dict[str, float] = {
 NEGATIVE_TTL = 1 * DAY  # 404 answers are kept at most this long
 FILE_NAME = "metadata.sqlite3"
 _COLUMNS = ("kind", "key", "status", "body", "fetched")
+_SELECT_MANY = "SELECT key, status, body, fetched FROM entries WHERE kind=? AND key IN ("
 BATCH = 200  # entries buffered before one write transaction
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -54,7 +56,12 @@ def default_cache_dir() -> Path:
 
 def iso(ts: float) -> str:
     """A POSIX timestamp as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC)."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+    return _iso_second(int(ts // 1))
+
+
+@lru_cache(maxsize=4096)  # the entries of one batch share their second
+def _iso_second(second: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,34 +196,49 @@ class Cache:
     # ------------------------------------------------------------------ access
     def get(self, kind: str, key: str, *, fresh_only: bool = True) -> Entry | None:
         """The entry, or None when absent, expired (if ``fresh_only``) or unreadable."""
-        pending = self._pending.get((kind, key))
-        if pending is not None:
-            return Entry(*pending)
+        return self.get_many(kind, [key], fresh_only=fresh_only).get(key)
+
+    def get_many(
+        self, kind: str, keys: list[str], *, fresh_only: bool = True
+    ) -> dict[str, Entry]:
+        """The usable entries among ``keys`` (one query per 500 keys)."""
+        found: dict[str, Entry] = {}
+        ask: list[str] = []
+        for key in keys:
+            pending = self._pending.get((kind, key))
+            if pending is not None:
+                found[key] = Entry(*pending)
+            else:
+                ask.append(key)
+        if not ask:
+            return found
         db = self._connect()
         if db is None:
-            return None
+            return found
+        rows: list[tuple[object, ...]] = []
         try:
-            row = db.execute(
-                "SELECT status, body, fetched FROM entries WHERE kind=? AND key=?", (kind, key)
-            ).fetchone()
+            for i in range(0, len(ask), 500):
+                part = ask[i : i + 500]
+                sql = _SELECT_MANY + ",".join("?" * len(part)) + ")"  # placeholders only
+                rows += db.execute(sql, (kind, *part)).fetchall()
         except sqlite3.Error as exc:
             self._failed(exc)
-            return None
-        if row is None:
-            return None
-        status, body, fetched = row
-        if not isinstance(status, int) or not isinstance(fetched, int | float):
-            self.delete(kind, key)
-            return None
-        if not isinstance(body, bytes):
-            body = body.encode() if isinstance(body, str) else b""
-        entry = Entry(status, body, float(fetched))
-        if fresh_only:
-            ttl = NEGATIVE_TTL if status == 404 else TTL.get(kind, DAY)
-            ttl = min(ttl, TTL.get(kind, DAY))
-            if self._now() - entry.fetched > ttl:
-                return None
-        return entry
+            return found
+        now = self._now()
+        ttl_kind = TTL.get(kind, DAY)
+        for row_key, status, body, fetched in rows:
+            key = str(row_key)
+            if not isinstance(status, int) or not isinstance(fetched, int | float):
+                self.delete(kind, key)
+                continue
+            if not isinstance(body, bytes):
+                body = body.encode() if isinstance(body, str) else b""
+            if fresh_only:
+                ttl = min(NEGATIVE_TTL, ttl_kind) if status == 404 else ttl_kind
+                if now - float(fetched) > ttl:
+                    continue
+            found[key] = Entry(status, body, float(fetched))
+        return found
 
     def put(
         self, kind: str, key: str, status: int, body: bytes, fetched: float | None = None

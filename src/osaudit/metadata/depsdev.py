@@ -140,7 +140,7 @@ def parse_package(data: Any) -> dict[str, object]:
         releases.append(
             Release(str(version), str(pub) if pub else None, v.get("isDefault") is True)
         )
-    releases.sort(key=lambda r: (_when(r.published_at), r.version))
+    releases.sort(key=lambda r: (r.published_at or "", r.version))  # one service, one format
     out: dict[str, object] = {"releases": tuple(releases)}
     default = [r for r in releases if r.is_default]
     if default:
@@ -149,7 +149,7 @@ def parse_package(data: Any) -> dict[str, object]:
             out["latest_published_at"] = default[-1].published_at
     dates = [r.published_at for r in releases if r.published_at]
     if dates:
-        out["first_published_at"] = min(dates, key=_when)
+        out["first_published_at"] = min(dates)
     return out
 
 
@@ -283,23 +283,18 @@ class DepsDevSource:
         self,
         fetcher: Fetcher,
         kind: str,
-        items: dict[str, tuple[dict[str, Any], str]],
+        items: dict[str, dict[str, Any]],
+        url_of: Callable[[str], str],
         endpoint: str,
         request_key: Callable[[Any], str | None],
         item: Callable[[dict[str, Any]], Any],
     ) -> dict[str, Fetched]:
-        """Cached answers for ``items`` (cache key -> (batch request, v3 fallback URL))."""
-        out: dict[str, Fetched] = {}
-        todo: list[str] = []
-        for key in items:
-            hit = fetcher.cached(kind, key)
-            if hit is not None:
-                out[key] = hit
-            else:
-                todo.append(key)
+        """Answers for ``items`` (cache key -> batch request); ``url_of``: the v3 fallback."""
+        out = fetcher.cached_many(kind, list(items))
+        todo = [key for key in items if key not in out]
 
         async def chunk(keys: list[str]) -> None:
-            reqs = [items[k][0] for k in keys]
+            reqs = [items[k] for k in keys]
             try:
                 found = await post_batch(fetcher, f"{self.base}{endpoint}", reqs, request_key, item)
             except BatchFailed as exc:
@@ -308,7 +303,7 @@ class DepsDevSource:
                         stale = fetcher.stale(kind, k) if exc.got.status == "error" else None
                         out[k] = stale if stale is not None else exc.got
                     return
-                got = await asyncio.gather(*(fetcher.get(kind, k, items[k][1]) for k in keys))
+                got = await asyncio.gather(*(fetcher.get(kind, k, url_of(k)) for k in keys))
                 out.update(zip(keys, got, strict=True))
                 return
             for k, req in zip(keys, reqs, strict=True):
@@ -342,17 +337,16 @@ class DepsDevSource:
 
     async def gather(self, targets: Sequence[Target], fetcher: Fetcher) -> dict[str, SourceData]:
         todo = [t for t in targets if self.supports(t)]
-        versions = {
-            t.key: (version_request(t), version_url(self.base, t)) for t in todo if t.version
-        }
-        packages = {
-            t.package_key: ({"purl": t.package_key}, package_url(self.base, t)) for t in todo
-        }
+        by_key = {t.key: t for t in todo}
+        by_package = {t.package_key: t for t in todo}
+        versions = {t.key: version_request(t) for t in todo if t.version}
+        packages = {k: {"purl": k} for k in by_package}
         ver_got, pkg_got = await asyncio.gather(
             self._batched(
                 fetcher,
                 "depsdev-version",
                 versions,
+                lambda k: version_url(self.base, by_key[k]),
                 "/v3alpha/versionbatch",
                 _version_request_key,
                 _version_item,
@@ -361,6 +355,7 @@ class DepsDevSource:
                 fetcher,
                 "depsdev-package",
                 packages,
+                lambda k: package_url(self.base, by_package[k]),
                 "/v3alpha/purlbatch",
                 _purl_request_key,
                 _package_item,
@@ -381,7 +376,8 @@ class DepsDevSource:
         projects = await self._batched(
             fetcher,
             "depsdev-project",
-            {r: ({"projectKey": {"id": r}}, project_url(self.base, r)) for r in repos},
+            {r: {"projectKey": {"id": r}} for r in repos},
+            lambda r: project_url(self.base, r),
             "/v3alpha/projectbatch",
             _project_request_key,
             _project_item,

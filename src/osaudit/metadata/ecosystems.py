@@ -200,18 +200,9 @@ class EcosystemsSource:
 
     async def gather(self, targets: Sequence[Target], fetcher: Fetcher) -> dict[str, SourceData]:
         todo = [t for t in targets if self.supports(t)]
-        answers: dict[str, Fetched] = {}
-        missing: dict[str, Target] = {}
-        for t in todo:
-            hit = (
-                fetcher.cached("ecosystems", t.package_key)
-                if t.package_key not in answers
-                else None
-            )
-            if hit is not None:
-                answers[t.package_key] = hit
-            elif t.package_key not in answers:
-                missing.setdefault(t.package_key, t)
+        unique = {t.package_key: t for t in todo}
+        answers = fetcher.cached_many("ecosystems", list(unique))
+        missing = {k: t for k, t in unique.items() if k not in answers}
         groups: dict[bool, list[Target]] = {}
         for t in missing.values():
             groups.setdefault(t.type == "pypi", []).append(t)

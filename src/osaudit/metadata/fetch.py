@@ -99,6 +99,21 @@ class Fetcher:
         self.cache_hits += 1
         return got
 
+    def cached_many(self, kind: str, keys: list[str]) -> dict[str, Fetched]:
+        """:meth:`cached` for many keys in one cache query."""
+        if self.cache is None or (self.config.refresh and not self.config.offline):
+            return {}
+        entries = self.cache.get_many(kind, keys, fresh_only=not self.config.offline)
+        out: dict[str, Fetched] = {}
+        for key, entry in entries.items():
+            got = self._from_entry(entry)
+            if got is None:  # bad row: drop it and treat as a miss
+                self.cache.delete(kind, key)
+                continue
+            out[key] = got
+        self.cache_hits += len(out)
+        return out
+
     def stale(self, kind: str, key: str) -> Fetched | None:
         """An expired cached answer, used only when the network failed."""
         if self.cache is None:

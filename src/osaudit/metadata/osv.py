@@ -173,14 +173,9 @@ class OsvSource:
 
     async def gather(self, targets: Sequence[Target], fetcher: Fetcher) -> dict[str, SourceData]:
         todo = [t for t in targets if self.supports(t)]
-        answers: dict[str, Fetched] = {}
-        missing: list[Target] = []
-        for t in todo:
-            hit = fetcher.cached("osv", t.key)
-            if hit is not None:
-                answers[t.key] = hit
-            else:
-                missing.append(t)
+        unique = {t.key: t for t in todo}
+        answers = fetcher.cached_many("osv", list(unique))
+        missing = [t for k, t in unique.items() if k not in answers]
         size = min(self.batch, BATCH_MAX)
         chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
         await asyncio.gather(*(self._batch(c, fetcher, answers) for c in chunks))

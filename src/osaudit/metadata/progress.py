@@ -86,7 +86,8 @@ class Progress:
         services = f"{n} service{'' if n == 1 else 's'} working ({', '.join(self.working)})"
         return (
             f"osaudit: metadata: {self.done:,}/{self.total:,} look-ups, "
-            f"{self.requests:,} requests, {services if n else 'finishing'}"
+            f"{self.requests:,} request{'' if self.requests == 1 else 's'}, "
+            f"{services if n else 'finishing'}"
         )
 
     def _redraw(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -26,6 +27,7 @@ _REPO = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)  # each repository is named by several links and services
 def parse_repo(text: str | None) -> str | None:
     """``host/owner/repo`` for a GitHub or GitLab repository reference, else None."""
     if not text:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
-from osaudit.report import RenderContext
+from osaudit.report.context import RenderContext
 from osaudit.report.escape import csv_cell
+from osaudit.report.model import ComponentResult, Report
 
 COLUMNS: tuple[str, ...] = (
     "ref",
@@ -44,56 +44,46 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
-def _row(c: dict[str, Any], justify: set[str]) -> list[str]:
-    lockin = c.get("lockin") or {}
-    family = lockin.get("family") or {}
-    vendor = lockin.get("vendor") or {}
-    match = lockin.get("match") or {}
-    licence = c.get("licence") or {}
-    maint = c.get("maintenance") or {}
-    alts = "; ".join(
-        f"{a.get('name')} ({a.get('swap')})" if a.get("swap") else str(a.get("name"))
-        for a in lockin.get("alternatives") or []
-    )
+def _row(c: ComponentResult, justify: set[str]) -> list[str]:
+    lockin, licence, maint = c.lockin, c.licence, c.maintenance
+    family, vendor, match = lockin.family, lockin.vendor, lockin.match
+    alts = "; ".join(f"{a.name} ({a.swap})" if a.swap else a.name for a in lockin.alternatives)
     values: list[object] = [
-        c.get("ref"),
-        c.get("purl"),
-        c.get("name"),
-        c.get("version"),
-        c.get("group"),
-        c.get("ecosystem"),
-        c.get("direct"),
-        lockin.get("level"),
-        lockin.get("score"),
-        family.get("id"),
-        family.get("category"),
-        vendor.get("name"),
-        vendor.get("jurisdiction"),
-        match.get("method"),
+        c.ref,
+        c.purl,
+        c.name,
+        c.version,
+        c.group,
+        c.ecosystem,
+        c.direct,
+        lockin.level,
+        lockin.score,
+        family.id if family else None,
+        family.category if family else None,
+        vendor.name if vendor else None,
+        vendor.jurisdiction if vendor else None,
+        match.method if match else None,
         alts,
-        licence.get("expression"),
-        "; ".join(str(r) for r in licence.get("raw") or []),
-        licence.get("category"),
-        licence.get("level"),
-        licence.get("score"),
-        licence.get("osi_approved"),
-        licence.get("open_source"),
-        maint.get("level"),
-        maint.get("score"),
-        c.get("ref") in justify,
+        licence.expression,
+        "; ".join(licence.raw),
+        licence.category,
+        licence.level,
+        licence.score,
+        licence.osi_approved,
+        licence.open_source,
+        maint.level,
+        maint.score,
+        c.ref in justify,
     ]
     return [csv_cell(v) for v in values]
 
 
-def render(report: dict[str, Any], ctx: RenderContext) -> bytes:
+def render(report: Report, ctx: RenderContext) -> bytes:
     """The CSV table (header row + one row per component) as UTF-8 with BOM."""
-    justify = {
-        str(j.get("ref"))
-        for j in (report.get("verdict") or {}).get("justifications_required") or []
-    }
+    justify = {j.ref for j in report.verdict.justifications_required}
     buf = io.StringIO()
     writer = csv.writer(buf, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
-    for component in report.get("components") or []:
+    for component in report.components:
         writer.writerow(_row(component, justify))
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")

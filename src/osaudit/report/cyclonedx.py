@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 import uuid
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
 
 from cyclonedx.contrib.hash.factories import HashTypeFactory
 from cyclonedx.model import (
@@ -36,7 +35,8 @@ from cyclonedx.schema import OutputFormat, SchemaVersion
 from packageurl import PackageURL
 
 from osaudit import __version__, model
-from osaudit.report import RenderContext
+from osaudit.report.context import RenderContext
+from osaudit.report.model import ComponentResult, Justification, Report
 
 NS = "osaudit:"
 _HASHES = HashTypeFactory()
@@ -80,43 +80,52 @@ def _prop(name: str, value: object) -> Property | None:
     return Property(name=NS + name, value=str(value))
 
 
-def finding_properties(c: dict[str, Any], justify: dict[str, dict[str, Any]]) -> list[Property]:
+def finding_properties(c: ComponentResult, justify: Mapping[str, Justification]) -> list[Property]:
     """The ``osaudit:`` properties for one report component."""
-    lockin = c.get("lockin") or {}
-    family = lockin.get("family") or {}
-    vendor = lockin.get("vendor") or {}
-    match = lockin.get("match") or {}
-    licence = c.get("licence") or {}
-    maint = c.get("maintenance") or {}
+    lockin, licence, maint = c.lockin, c.licence, c.maintenance
+    family, vendor, match = lockin.family, lockin.vendor, lockin.match
     pairs: list[tuple[str, object]] = [
-        ("lockin:level", lockin.get("level")),
-        ("lockin:score", lockin.get("score")),
-        ("lockin:family", family.get("id")),
-        ("lockin:category", family.get("category")),
-        ("lockin:kind", family.get("kind")),
-        ("lockin:vendor", vendor.get("name")),
-        ("lockin:jurisdiction", vendor.get("jurisdiction")),
-        ("lockin:match", f"{match.get('method')}:{match.get('confidence')}" if match else None),
-        ("licence:expression", licence.get("expression")),
-        ("licence:category", licence.get("category")),
-        ("licence:level", licence.get("level")),
-        ("licence:openness", licence.get("score")),
-        ("licence:osi-approved", licence.get("osi_approved")),
-        ("licence:open-source", licence.get("open_source")),
-        ("maintenance:level", maint.get("level")),
-        ("maintenance:score", maint.get("score")),
-        ("direct", c.get("direct")),
-        ("art41:justification-required", c.get("ref") in justify),
+        ("lockin:level", lockin.level),
+        ("lockin:score", lockin.score),
+        ("lockin:family", family.id if family else None),
+        ("lockin:category", family.category if family else None),
+        ("lockin:kind", family.kind if family else None),
+        ("lockin:vendor", vendor.name if vendor else None),
+        ("lockin:jurisdiction", vendor.jurisdiction if vendor else None),
+        ("lockin:match", f"{match.method}:{match.confidence}" if match else None),
+        ("licence:expression", licence.expression),
+        ("licence:category", licence.category),
+        ("licence:level", licence.level),
+        ("licence:openness", licence.score),
+        ("licence:osi-approved", licence.osi_approved),
+        ("licence:open-source", licence.open_source),
+        ("maintenance:level", maint.level),
+        ("maintenance:score", maint.score),
+        ("direct", c.direct),
+        ("art41:justification-required", c.ref in justify),
     ]
-    pairs += [("lockin:lock", x) for x in family.get("lock") or []]
-    pairs += [("lockin:open-standard", x) for x in family.get("open_standards") or []]
-    pairs += [("alternative-of", x) for x in lockin.get("alternative_of") or []]
-    for alt in lockin.get("alternatives") or []:
-        pairs.append(("alternative", f"{alt.get('id')} ({alt.get('swap')})"))
-    if c.get("ref") in justify:
-        pairs.append(("art41:why", justify[c["ref"]].get("why")))
+    if family:
+        pairs += [("lockin:lock", x) for x in family.lock]
+        pairs += [("lockin:open-standard", x) for x in family.open_standards]
+    pairs += [("alternative-of", x) for x in lockin.alternative_of]
+    for alt in lockin.alternatives:
+        pairs.append(("alternative", f"{alt.id} ({alt.swap})"))
+    if c.ref in justify:
+        pairs.append(("art41:why", justify[c.ref].why))
     props = [_prop(name, value) for name, value in pairs]
     return [p for p in props if p is not None]
+
+
+#: CycloneDX 1.6 caps ``component.version`` at this many characters.
+VERSION_MAX = 1024
+
+
+def _version(value: str | None, props: list[Property]) -> str | None:
+    """The version within the schema's cap; a longer one is cut and kept whole in a property."""
+    if value is None or len(value) <= VERSION_MAX:
+        return value
+    props.append(Property(name=NS + "version-full", value=value))
+    return value[:VERSION_MAX]
 
 
 def _purl(value: str | None) -> PackageURL | None:
@@ -128,8 +137,7 @@ def _purl(value: str | None) -> PackageURL | None:
         return None
 
 
-def _licences(report_licence: dict[str, Any], raw: Iterable[str]) -> list[License]:
-    expression = report_licence.get("expression")
+def _licences(expression: str | None, raw: Iterable[str]) -> list[License]:
     if expression:
         return [LicenseExpression(value=str(expression))]
     return [DisjunctiveLicense(name=str(r)) for r in raw if str(r).strip()]
@@ -171,7 +179,7 @@ def _type(value: str | None) -> ComponentType:
 
 
 def _from_model(
-    comp: model.Component, finding: dict[str, Any], justify: dict[str, dict[str, Any]]
+    comp: model.Component, finding: ComponentResult | None, justify: Mapping[str, Justification]
 ) -> Component:
     purl = _purl(comp.purl) or _purl(comp.purl_raw)
     raw = [lic.raw for lic in (*comp.licences_concluded, *comp.licences_declared)]
@@ -180,13 +188,13 @@ def _from_model(
         props.append(Property(name=NS + "purl-invalid", value=comp.purl))
     return Component(
         name=comp.name or comp.ref,
-        version=comp.version,
+        version=_version(comp.version, props),
         group=comp.group,
         type=_type(comp.type),
         bom_ref=comp.ref,
         purl=purl,
         cpe=comp.cpes[0] if comp.cpes else None,
-        licenses=_licences(finding.get("licence") or {}, raw),
+        licenses=_licences(finding.licence.expression if finding else None, raw),
         hashes=_hashes(comp.hashes),
         external_references=_ext_refs(comp.external_refs),
         description=comp.description,
@@ -194,34 +202,31 @@ def _from_model(
     )
 
 
-def _from_report(c: dict[str, Any], justify: dict[str, dict[str, Any]]) -> Component:
-    licence = c.get("licence") or {}
-    cpes = c.get("cpes") or []
-    purl = _purl(c.get("purl"))
+def _from_report(c: ComponentResult, justify: Mapping[str, Justification]) -> Component:
+    purl = _purl(c.purl)
     props = finding_properties(c, justify)
-    if c.get("purl") and purl is None:
-        props.append(Property(name=NS + "purl-invalid", value=str(c["purl"])))
+    if c.purl and purl is None:
+        props.append(Property(name=NS + "purl-invalid", value=c.purl))
     return Component(
-        name=str(c.get("name") or c.get("ref")),
-        version=c.get("version"),
-        group=c.get("group"),
-        bom_ref=str(c.get("ref")),
+        name=c.name or c.ref,
+        version=_version(c.version, props),
+        group=c.group,
+        bom_ref=c.ref,
         purl=purl,
-        cpe=cpes[0] if cpes else None,
-        licenses=_licences(licence, licence.get("raw") or []),
+        cpe=c.cpes[0] if c.cpes else None,
+        licenses=_licences(c.licence.expression, c.licence.raw),
         properties=props,
     )
 
 
-def _serial(report: dict[str, Any]) -> uuid.UUID:
-    sbom = report.get("sbom") or {}
+def _serial(report: Report) -> uuid.UUID:
     seed = "|".join(
         str(x)
         for x in (
-            sbom.get("sha256"),
-            (report.get("catalog") or {}).get("digest"),
-            (report.get("tool") or {}).get("version"),
-            report.get("generated_at"),
+            report.sbom.sha256,
+            report.catalog.digest,
+            report.tool.version,
+            report.generated_at,
         )
     )
     return uuid.uuid5(uuid.NAMESPACE_URL, "urn:osaudit:cyclonedx:" + seed)
@@ -236,31 +241,27 @@ def _timestamp(value: object) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def build(report: dict[str, Any], ctx: RenderContext) -> Bom:
+def build(report: Report, ctx: RenderContext) -> Bom:
     """The cyclonedx-python-lib Bom with findings attached."""
-    findings = {str(c.get("ref")): c for c in report.get("components") or []}
-    justify = {
-        str(j.get("ref")): j
-        for j in (report.get("verdict") or {}).get("justifications_required") or []
-    }
+    findings = report.by_ref()
+    justify = {j.ref: j for j in report.verdict.justifications_required}
     bom = Bom(serial_number=_serial(report))
-    bom.metadata.timestamp = _timestamp(report.get("generated_at"))
+    bom.metadata.timestamp = _timestamp(report.generated_at)
     bom.metadata.tools.components.add(
         Component(
             type=ComponentType.APPLICATION,
             name="osaudit",
-            version=(report.get("tool") or {}).get("version") or __version__,
+            version=report.tool.version or __version__,
             bom_ref=TOOL_REF,
         )
     )
-    verdict = report.get("verdict") or {}
     meta_props = [
-        _prop("art41:verdict", verdict.get("art41")),
-        _prop("report:schema-version", report.get("schema_version")),
-        _prop("catalog:digest", (report.get("catalog") or {}).get("digest")),
-        _prop("sbom:sha256", (report.get("sbom") or {}).get("sha256")),
-        _prop("sbom:format", (report.get("sbom") or {}).get("format")),
-        _prop("sovereignty:non-eu-share", (report.get("sovereignty") or {}).get("non_eu_share")),
+        _prop("art41:verdict", report.verdict.art41),
+        _prop("report:schema-version", report.schema_version),
+        _prop("catalog:digest", report.catalog.digest),
+        _prop("sbom:sha256", report.sbom.sha256),
+        _prop("sbom:format", report.sbom.format),
+        _prop("sovereignty:non-eu-share", report.sovereignty.non_eu_share),
     ]
     bom.metadata.properties = [p for p in meta_props if p is not None]
 
@@ -268,13 +269,13 @@ def build(report: dict[str, Any], ctx: RenderContext) -> Bom:
     if ctx.sbom is not None:
         for comp in ctx.sbom.components:
             if comp.ref not in by_ref:
-                by_ref[comp.ref] = _from_model(comp, findings.get(comp.ref, {}), justify)
+                by_ref[comp.ref] = _from_model(comp, findings.get(comp.ref), justify)
         subject = ctx.sbom.document.subject
         if subject is not None:
             ref = subject.ref if subject.ref not in by_ref else subject.ref + SUBJECT_SUFFIX
             bom.metadata.component = Component(
                 name=subject.name or "subject",
-                version=subject.version,
+                version=_version(subject.version, []),
                 group=subject.group,
                 type=_type(subject.type or "application"),
                 bom_ref=ref,
@@ -313,7 +314,7 @@ def _dependencies(
     ]
 
 
-def render(report: dict[str, Any], ctx: RenderContext) -> bytes:
+def render(report: Report, ctx: RenderContext) -> bytes:
     """CycloneDX 1.6 JSON as UTF-8 bytes (2-space indent, trailing newline)."""
     bom = build(report, ctx)
     with warnings.catch_warnings():

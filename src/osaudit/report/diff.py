@@ -11,18 +11,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from osaudit.errors import InputError
+from osaudit.naming import display_name
 from osaudit.report.escape import md, plain
+from osaudit.report.model import ComponentResult, Report
+from osaudit.vocabulary import AXES, LEVEL_RANK, VERDICT_RANK, Axis, is_ordered
 
-RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
-VERDICT_RANK = {"pass": 0, "justify": 1, "fail": 2}
-AXES = ("lockin", "licence", "maintenance")
-AXIS_LABEL = {"lockin": "lock-in", "licence": "licence", "maintenance": "maintenance"}
+AXIS_LABEL: dict[Axis, str] = {"lockin": "lock-in", "licence": "licence", "maintenance": "maintenance"}
 
 
-def load_report(path: str) -> dict[str, Any]:
+def load_report(path: str) -> Report:
     """Read one report; InputError naming the file and place on bad input."""
     try:
         raw = Path(path).read_bytes()
@@ -39,38 +38,24 @@ def load_report(path: str) -> dict[str, Any]:
     version = data.get("schema_version")
     if not isinstance(version, str) or not version.startswith("1."):
         raise InputError(f"{path}: $.schema_version: expected an osaudit report version 1.x")
-    comps = data.get("components")
-    if not isinstance(comps, list):
-        raise InputError(f"{path}: $.components: expected a list")
-    for i, comp in enumerate(comps):
-        if not isinstance(comp, dict) or not isinstance(comp.get("name", ""), str):
-            raise InputError(f"{path}: $.components[{i}]: expected an object with a name")
-        for axis in AXES:
-            if not isinstance(comp.get(axis, {}), dict):
-                raise InputError(f"{path}: $.components[{i}].{axis}: expected an object")
-    if not isinstance(data.get("verdict", {}), dict):
-        raise InputError(f"{path}: $.verdict: expected an object")
-    return data
+    return Report.from_dict(data, source=path)
 
 
-def identity(c: dict[str, Any]) -> str:
+def identity(c: ComponentResult) -> str:
     """Version-free identity of a component."""
-    purl = c.get("purl")
-    if isinstance(purl, str) and purl:
-        base = purl.split("#", 1)[0].split("?", 1)[0]
+    if c.purl:
+        base = c.purl.split("#", 1)[0].split("?", 1)[0]
         head, sep, tail = base.rpartition("@")
         return head if sep and "/" not in tail and head.count("/") >= 1 else base
-    return "/".join(str(c.get(k) or "") for k in ("ecosystem", "group", "name"))
+    return "/".join(x or "" for x in (c.ecosystem, c.group, c.name))
 
 
-def _level(c: dict[str, Any], axis: str) -> str:
-    value = (c.get(axis) or {}).get("level")
-    return value if isinstance(value, str) else "unknown"
+def _name(c: ComponentResult) -> str:
+    return display_name(c.group, c.name, c.ecosystem)
 
 
-def _label(c: dict[str, Any]) -> str:
-    v = c.get("version")
-    return f"{c.get('name')}@{v}" if v else str(c.get("name"))
+def _label(c: ComponentResult) -> str:
+    return f"{_name(c)}@{c.version}" if c.version else _name(c)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +69,7 @@ class Change:
     detail: str
     worse: str | None = None  # the new level when this change made things worse
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, str | None]:
         return {
             "kind": self.kind,
             "subject": self.subject,
@@ -93,52 +78,51 @@ class Change:
         }
 
 
-def _licences(comps: list[dict[str, Any]]) -> dict[str, list[str]]:
+def _licences(comps: tuple[ComponentResult, ...]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for c in comps:
-        expr = (c.get("licence") or {}).get("expression")
+        expr = c.licence.expression
         if expr:
-            out.setdefault(str(expr), []).append(_label(c))
+            out.setdefault(expr, []).append(_label(c))
     return out
 
 
-def _families(comps: list[dict[str, Any]]) -> dict[str, tuple[str, list[str]]]:
+def _families(comps: tuple[ComponentResult, ...]) -> dict[str, tuple[str, list[str]]]:
     out: dict[str, tuple[str, list[str]]] = {}
     for c in comps:
-        family = (c.get("lockin") or {}).get("family") or {}
-        if family.get("id"):
-            level = _level(c, "lockin")
-            prev_level, names = out.get(str(family["id"]), ("none", []))
-            worst = level if RANK.get(level, -1) > RANK.get(prev_level, -1) else prev_level
-            out[str(family["id"])] = (worst, [*names, _label(c)])
+        family = c.lockin.family
+        if family and family.id:
+            level = c.lockin.level
+            prev_level, names = out.get(family.id, ("none", []))
+            worst = level if LEVEL_RANK[level] > LEVEL_RANK.get(prev_level, -1) else prev_level
+            out[family.id] = (worst, [*names, _label(c)])
     return out
 
 
-def _categories(comps: list[dict[str, Any]]) -> dict[str, int]:
+def _categories(comps: tuple[ComponentResult, ...]) -> dict[str, int]:
     out: dict[str, int] = {}
     for c in comps:
-        cat = str((c.get("licence") or {}).get("category") or "Unknown")
+        cat = c.licence.category or "Unknown"
         out[cat] = out.get(cat, 0) + 1
     return out
 
 
-def compare(base: dict[str, Any], head: dict[str, Any]) -> list[Change]:
+def compare(base: Report, head: Report) -> list[Change]:
     """All changes from ``base`` to ``head`` in a stable order."""
     changes: list[Change] = []
-    b_comps = base.get("components") or []
-    h_comps = head.get("components") or []
-    b_by: dict[str, dict[str, Any]] = {}
+    b_comps, h_comps = base.components, head.components
+    b_by: dict[str, ComponentResult] = {}
     for c in b_comps:
         b_by.setdefault(identity(c), c)
-    h_by: dict[str, dict[str, Any]] = {}
+    h_by: dict[str, ComponentResult] = {}
     for c in h_comps:
         h_by.setdefault(identity(c), c)
 
     for key in sorted(h_by.keys() - b_by.keys()):
         c = h_by[key]
-        levels = {a: _level(c, a) for a in AXES}
+        levels = {a: c.axis(a).level for a in AXES}
         worst = max(
-            (lv for lv in levels.values() if lv in RANK), key=RANK.__getitem__, default=None
+            (lv for lv in levels.values() if is_ordered(lv)), key=LEVEL_RANK.__getitem__, default=None
         )
         detail = ", ".join(f"{AXIS_LABEL[a]} {levels[a]}" for a in AXES)
         changes.append(Change("component-added", _label(c), detail, worst))
@@ -146,21 +130,17 @@ def compare(base: dict[str, Any], head: dict[str, Any]) -> list[Change]:
         changes.append(Change("component-removed", _label(b_by[key]), ""))
     for key in sorted(b_by.keys() & h_by.keys()):
         old, new = b_by[key], h_by[key]
-        if old.get("version") != new.get("version"):
+        if old.version != new.version:
             changes.append(
-                Change(
-                    "version-changed",
-                    str(new.get("name")),
-                    f"{old.get('version')} -> {new.get('version')}",
-                )
+                Change("version-changed", _name(new), f"{old.version} -> {new.version}")
             )
         for axis in AXES:
-            lo, ln = _level(old, axis), _level(new, axis)
+            lo, ln = old.axis(axis).level, new.axis(axis).level
             if lo == ln:
                 continue
             detail = f"{AXIS_LABEL[axis]} {lo} -> {ln}"
-            if lo in RANK and ln in RANK:
-                kind = "level-worse" if RANK[ln] > RANK[lo] else "level-better"
+            if is_ordered(lo) and is_ordered(ln):
+                kind = "level-worse" if LEVEL_RANK[ln] > LEVEL_RANK[lo] else "level-better"
                 changes.append(
                     Change(kind, _label(new), detail, ln if kind == "level-worse" else None)
                 )
@@ -175,7 +155,7 @@ def compare(base: dict[str, Any], head: dict[str, Any]) -> list[Change]:
                 "lockin-added",
                 fid,
                 f"{level} via " + ", ".join(sorted(names)),
-                level if level in RANK else None,
+                level if is_ordered(level) else None,
             )
         )
     for fid in sorted(b_fam.keys() - h_fam.keys()):
@@ -191,20 +171,21 @@ def compare(base: dict[str, Any], head: dict[str, Any]) -> list[Change]:
     for cat in sorted(b_cat.keys() - h_cat.keys()):
         changes.append(Change("category-removed", cat, ""))
 
-    vb = str((base.get("verdict") or {}).get("art41") or "unknown")
-    vh = str((head.get("verdict") or {}).get("art41") or "unknown")
+    vb, vh = base.verdict.art41, head.verdict.art41
     if vb != vh:
-        worse = VERDICT_RANK.get(vh, 3) > VERDICT_RANK.get(vb, 3)
+        worse = VERDICT_RANK[vh] > VERDICT_RANK[vb]
         changes.append(Change("verdict", "art41", f"{vb} -> {vh}", "verdict" if worse else None))
     return changes
 
 
 def got_worse(changes: list[Change], fail_on: str) -> list[Change]:
     """Changes that make the gate fail: a worse level >= ``fail_on``, or a worse verdict."""
-    threshold = RANK[fail_on]
+    threshold = LEVEL_RANK[fail_on]
     out = []
     for ch in changes:
-        if ch.worse == "verdict" or (ch.worse in RANK and RANK[ch.worse] >= threshold):
+        if ch.worse == "verdict" or (
+            ch.worse is not None and is_ordered(ch.worse) and LEVEL_RANK[ch.worse] >= threshold
+        ):
             out.append(ch)
     return out
 

@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from typing import Any
+from collections.abc import Sequence
 
-from osaudit.report import RenderContext, display_name
+from osaudit.naming import display_name
+from osaudit.report.context import RenderContext
 from osaudit.report.escape import html_text as h
 from osaudit.report.escape import safe_url
+from osaudit.report.model import (
+    AlternativeOption,
+    ComponentResult,
+    JustificationAlternative,
+    LicenceAxis,
+    LockinAxis,
+    MaintenanceAxis,
+    Report,
+)
+from osaudit.vocabulary import AXIS_LABELS, LEVEL_RANK, LEVELS
 
-LEVELS = ("none", "low", "medium", "high", "critical", "unknown")
-RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "critical": 4, "unknown": -1}
 COLOURS = {
     "none": "#2f7d4f",
     "low": "#7a9a2e",
@@ -27,7 +36,6 @@ COLOURS = {
     "critical": "#b3261e",
     "unknown": "#7b8794",
 }
-AXES = (("lockin", "Lock-in"), ("licence", "Licence"), ("maintenance", "Maintenance"))
 VERDICT_TEXT = {
     "pass": "No component needs a justification under the open-source-first rule.",
     "justify": "Some components need a written justification, or a switch to an alternative.",
@@ -140,8 +148,8 @@ SCRIPT = """
 """
 
 
-def _badge(level: object, score: object = None) -> str:
-    lv = level if isinstance(level, str) and level in RANK else "unknown"
+def _badge(level: str, score: int | None = None) -> str:
+    lv = level if level in LEVEL_RANK else "unknown"
     text = lv + (f" {score}" if isinstance(score, int) else "")
     return f'<span class="badge l-{lv}">{h(text)}</span>'
 
@@ -153,22 +161,28 @@ def _link(name: object, url: object) -> str:
     return f'<a href="{h(safe, None)}" rel="noopener noreferrer">{h(name, 80)}</a>'
 
 
-def _alts(alternatives: list[dict[str, Any]], limit: int = 4) -> str:
+def _alts(
+    alternatives: Sequence[AlternativeOption | JustificationAlternative], limit: int = 4
+) -> str:
     if not alternatives:
         return '<span class="sub">-</span>'
     items = []
     for a in alternatives[:limit]:
-        extra = ", ".join(
-            h(x, 40) for x in (a.get("swap"), a.get("licence"), a.get("jurisdiction")) if x
-        )
+        full = a if isinstance(a, AlternativeOption) else None
+        facts = (a.swap, full.licence if full else None, full.jurisdiction if full else None)
+        extra = ", ".join(h(x, 40) for x in facts if x)
         items.append(
-            f"<li>{_link(a.get('name'), a.get('homepage'))}"
+            f"<li>{_link(a.name, full.homepage if full else None)}"
             + (f' <span class="sub">({extra})</span>' if extra else "")
             + "</li>"
         )
     if len(alternatives) > limit:
         items.append(f'<li class="sub">+{len(alternatives) - limit} more</li>')
     return '<ul class="alts">' + "".join(items) + "</ul>"
+
+
+def _name(c: ComponentResult) -> str:
+    return display_name(c.group, c.name or c.ref or "?", c.ecosystem)
 
 
 def bar_chart(title: str, bars: list[tuple[str, int, str]], width: int = 520) -> str:
@@ -198,31 +212,24 @@ def bar_chart(title: str, bars: list[tuple[str, int, str]], width: int = 520) ->
     return "".join(parts)
 
 
-def _charts(report: dict[str, Any]) -> str:
-    summary = report.get("summary") or {}
-    vendors = summary.get("vendors") or []
+def _charts(report: Report) -> str:
+    summary = report.summary
     vendor_bars = [
-        (
-            str(v.get("name") or "?"),
-            int(v.get("components") or 0),
-            COLOURS.get(str(v.get("worst_level")), COLOURS["unknown"]),
-        )
-        for v in vendors[:12]
+        (v.name or "?", v.components, COLOURS.get(v.worst_level, COLOURS["unknown"]))
+        for v in summary.vendors[:12]
     ]
-    jur = summary.get("jurisdictions") or {}
     jur_bars = [
-        (str(k), int(v), "#1d4e89" if k != "unknown" else COLOURS["unknown"])
-        for k, v in sorted(jur.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))
-        if int(v)
+        (k, v, "#1d4e89" if k != "unknown" else COLOURS["unknown"])
+        for k, v in sorted(summary.jurisdictions.items(), key=lambda kv: (-kv[1], kv[0]))
+        if v
     ]
-    cats = summary.get("licence_categories") or {}
     cat_bars = [
-        (str(k), int(v), "#4c6fa5" if k != "Unknown" else COLOURS["unknown"])
-        for k, v in sorted(cats.items(), key=lambda kv: (-int(kv[1]), str(kv[0])))
-        if int(v)
+        (k, v, "#4c6fa5" if k != "Unknown" else COLOURS["unknown"])
+        for k, v in sorted(summary.licence_categories.items(), key=lambda kv: (-kv[1], kv[0]))
+        if v
     ]
-    maint = summary.get("maintenance") or {}
-    maint_bars = [(lv, int(maint.get(lv, 0)), COLOURS[lv]) for lv in LEVELS]
+    maint = summary.maintenance
+    maint_bars: list[tuple[str, int, str]] = [(lv, maint.get(lv), COLOURS[lv]) for lv in LEVELS]
     return (
         '<section class="charts" aria-label="Charts">'
         + bar_chart("Lock-in by vendor (components; colour = worst level)", vendor_bars)
@@ -233,13 +240,13 @@ def _charts(report: dict[str, Any]) -> str:
     )
 
 
-def _summary(report: dict[str, Any]) -> str:
-    summary = report.get("summary") or {}
+def _summary(report: Report) -> str:
+    summary = report.summary
     head = "".join(f"<th>{_badge(lv)}</th>" for lv in LEVELS)
     rows = []
-    for key, label in AXES:
-        counts = summary.get(key) or {}
-        cells = "".join(f"<td>{int(counts.get(lv, 0))}</td>" for lv in LEVELS)
+    for key, label in AXIS_LABELS.items():
+        counts = summary.counts(key)
+        cells = "".join(f"<td>{counts.get(lv)}</td>" for lv in LEVELS)
         rows.append(f"<tr><td>{label}</td>{cells}</tr>")
     return (
         '<section><h2>Risk by axis</h2><table class="summary"><thead><tr><th>Axis</th>'
@@ -250,18 +257,17 @@ def _summary(report: dict[str, Any]) -> str:
     )
 
 
-def _cards(report: dict[str, Any]) -> str:
-    summary = report.get("summary") or {}
-    coverage = summary.get("coverage") or {}
-    share = (report.get("sovereignty") or {}).get("non_eu_share")
-    just = (report.get("verdict") or {}).get("justifications_required") or []
-    cards = [
-        ("Components", summary.get("components", 0)),
-        ("Direct", summary.get("direct", 0)),
-        ("Catalogue matches", coverage.get("catalog_matched", 0)),
-        ("Licence known", coverage.get("licence_known", 0)),
-        ("Justifications", len(just)),
-        ("Non-EU vendor share", f"{share:.0%}" if isinstance(share, int | float) else "n/a"),
+def _cards(report: Report) -> str:
+    summary = report.summary
+    coverage = summary.coverage
+    share = report.sovereignty.non_eu_share
+    cards: list[tuple[str, object]] = [
+        ("Components", summary.components),
+        ("Direct", summary.direct),
+        ("Catalogue matches", coverage.catalog_matched),
+        ("Licence known", coverage.licence_known),
+        ("Justifications", len(report.verdict.justifications_required)),
+        ("Non-EU vendor share", f"{share:.0%}" if share is not None else "n/a"),
     ]
     return (
         '<section class="cards">'
@@ -270,11 +276,10 @@ def _cards(report: dict[str, Any]) -> str:
     )
 
 
-def _verdict(report: dict[str, Any]) -> str:
-    verdict = report.get("verdict") or {}
-    given = verdict.get("art41")
-    art41: str = given if isinstance(given, str) and given in VERDICT_TEXT else "unknown"
-    reasons = "".join(f"<li>{h(r, 400)}</li>" for r in verdict.get("reasons") or [])
+def _verdict(report: Report) -> str:
+    verdict = report.verdict
+    art41 = verdict.art41
+    reasons = "".join(f"<li>{h(r, 400)}</li>" for r in verdict.reasons)
     return (
         f'<section class="verdict v-{art41}"><span class="badge l-'
         f'{ {"pass": "none", "justify": "medium", "fail": "critical"}.get(art41, "unknown") }">'
@@ -283,19 +288,21 @@ def _verdict(report: dict[str, Any]) -> str:
     )
 
 
-def _justifications(report: dict[str, Any]) -> str:
-    verdict = report.get("verdict") or {}
-    justs = verdict.get("justifications_required") or []
-    by_ref = {c.get("ref"): c for c in report.get("components") or []}
+def _justifications(report: Report) -> str:
+    justs = report.verdict.justifications_required
     if not justs:
         return ""
+    by_ref = report.by_ref()
     rows = []
     for j in justs:
-        comp = by_ref.get(j.get("ref")) or {}
-        alts = (comp.get("lockin") or {}).get("alternatives") or j.get("alternatives") or []
+        comp = by_ref.get(j.ref)
+        alts: Sequence[AlternativeOption | JustificationAlternative] = (
+            comp.lockin.alternatives if comp and comp.lockin.alternatives else j.alternatives
+        )
+        name = _name(comp) if comp else j.name
         rows.append(
-            f'<tr><td>{h(display_name(comp or j), 120)}<div class="sub">{h(j.get("purl"), 200)}</div></td>'
-            f"<td>{h(j.get('why'), 300)}</td><td>{_alts(alts)}</td></tr>"
+            f'<tr><td>{h(name, 120)}<div class="sub">{h(j.purl, 200)}</div></td>'
+            f"<td>{h(j.why, 300)}</td><td>{_alts(alts)}</td></tr>"
         )
     return (
         f'<section><h2>Justifications required ({len(justs)})</h2><div class="scroll"><table>'
@@ -304,38 +311,37 @@ def _justifications(report: dict[str, Any]) -> str:
     )
 
 
-def _gates(report: dict[str, Any]) -> str:
-    verdict = report.get("verdict") or {}
+def _gates(report: Report) -> str:
+    verdict = report.verdict
     items = [
-        f"<li>Gate {h(g.get('name'), 80)}: "
-        f"{'passed' if g.get('passed') else '<strong>failed</strong>'} "
-        f'<span class="sub">{h(g.get("detail"), 300)}</span></li>'
-        for g in verdict.get("gates") or []
+        f"<li>Gate {h(g.name, 80)}: "
+        f"{'passed' if g.passed else '<strong>failed</strong>'} "
+        f'<span class="sub">{h(g.detail, 300)}</span></li>'
+        for g in verdict.gates
     ]
     items += [
-        f"<li>Exception {h(e.get('pattern'), 120)} ({h(e.get('status'), 20)}, expires "
-        f"{h(e.get('expires'), 20)}, approved by {h(e.get('approver'), 80)}): "
-        f"{h(e.get('reason'), 300)}</li>"
-        for e in verdict.get("exceptions") or []
+        f"<li>Exception {h(e.pattern, 120)} ({h(e.status, 20)}, expires "
+        f"{h(e.expires, 20)}, approved by {h(e.approver, 80)}): "
+        f"{h(e.reason, 300)}</li>"
+        for e in verdict.exceptions
     ]
-    fund = (report.get("summary") or {}).get("fund_or_replace") or []
     items += [
-        f"<li>Fund or replace {h(f.get('name'), 120)}: {h(f.get('reason'), 300)}</li>" for f in fund
+        f"<li>Fund or replace {h(f.name, 120)}: {h(f.reason, 300)}</li>"
+        for f in report.summary.fund_or_replace
     ]
-    limits = (report.get("sovereignty") or {}).get("limits") or []
-    items += [f'<li class="sub">{h(x, 500)}</li>' for x in limits]
+    items += [f'<li class="sub">{h(x, 500)}</li>' for x in report.sovereignty.limits]
     if not items:
         return ""
     return "<section><h2>Gates, exceptions and limits</h2><ul>" + "".join(items) + "</ul></section>"
 
 
-def _warnings(report: dict[str, Any]) -> str:
-    warnings = report.get("warnings") or []
+def _warnings(report: Report) -> str:
+    warnings = report.warnings
     if not warnings:
         return ""
     items = "".join(
-        f"<li>{h(w.get('code'), 40)}: {h(w.get('message'), 300)}"
-        + (f' <span class="sub">({h(w.get("location"), 120)})</span>' if w.get("location") else "")
+        f"<li>{h(w.code, 40)}: {h(w.message, 300)}"
+        + (f' <span class="sub">({h(w.location, 120)})</span>' if w.location else "")
         + "</li>"
         for w in warnings
     )
@@ -345,46 +351,41 @@ def _warnings(report: dict[str, Any]) -> str:
     )
 
 
-def _sort_key(axis: dict[str, Any], invert: bool = False) -> str:
-    level = axis.get("level") or "unknown"
-    score = axis.get("score")
-    if not isinstance(score, int):
-        score = 0
-    return str(RANK.get(level, -1) * 1000 + (100 - score if invert else score))
+def _sort_key(axis: LockinAxis | LicenceAxis | MaintenanceAxis, invert: bool = False) -> str:
+    score = axis.score if isinstance(axis.score, int) else 0
+    return str(LEVEL_RANK.get(axis.level, -1) * 1000 + (100 - score if invert else score))
 
 
-def _component_table(report: dict[str, Any]) -> str:
-    components = report.get("components") or []
+def _component_table(report: Report) -> str:
+    components = report.components
     rows = []
     for i, c in enumerate(components):
-        lockin = c.get("lockin") or {}
-        licence = c.get("licence") or {}
-        maint = c.get("maintenance") or {}
-        vendor = lockin.get("vendor") or {}
+        lockin, licence, maint = c.lockin, c.licence, c.maintenance
+        vendor = lockin.vendor
         finding = any(
-            (ax.get("level") in ("medium", "high", "critical")) for ax in (lockin, licence, maint)
+            ax.level in ("medium", "high", "critical") for ax in (lockin, licence, maint)
         )
-        lic = licence.get("expression") or ", ".join(map(str, licence.get("raw") or []))
+        lic = licence.expression or ", ".join(licence.raw)
         lic = lic or "none given"
-        direct = {True: "yes", False: "no"}.get(c.get("direct"), "?")
-        version = f' <span class="sub">{h(c.get("version"), 60)}</span>' if c.get("version") else ""
+        direct = {True: "yes", False: "no", None: "?"}[c.direct]
+        version = f' <span class="sub">{h(c.version, 60)}</span>' if c.version else ""
         rows.append(
             f'<tr data-index="{i}" data-finding="{1 if finding else 0}">'
-            f"<td>{h(display_name(c), 120)}{version}"
-            f'<div class="sub">{h(c.get("purl") or c.get("ref"), 200)}</div></td>'
-            f"<td>{h(c.get('ecosystem') or '-', 30)}</td><td>{direct}</td>"
-            f'<td data-sort="{_sort_key(lockin)}">{_badge(lockin.get("level"), lockin.get("score"))}'
-            f"</td><td>{h(vendor.get('name') or '-', 80)}"
+            f"<td>{h(_name(c), 120)}{version}"
+            f'<div class="sub">{h(c.purl or c.ref, 200)}</div></td>'
+            f"<td>{h(c.ecosystem or '-', 30)}</td><td>{direct}</td>"
+            f'<td data-sort="{_sort_key(lockin)}">{_badge(lockin.level, lockin.score)}'
+            f"</td><td>{h((vendor.name if vendor else None) or '-', 80)}"
             + (
-                f' <span class="sub">{h(vendor.get("jurisdiction"), 10)}</span>'
-                if vendor.get("jurisdiction")
+                f' <span class="sub">{h(vendor.jurisdiction, 10)}</span>'
+                if vendor and vendor.jurisdiction
                 else ""
             )
             + f'</td><td data-sort="{_sort_key(licence)}">{h(lic, 120)} '
-            f'<span class="sub">{h(licence.get("category"), 40)}</span> '
-            f"{_badge(licence.get('level'))}</td>"
-            f'<td data-sort="{_sort_key(maint)}">{_badge(maint.get("level"), maint.get("score"))}'
-            f"</td><td>{_alts(lockin.get('alternatives') or [], 3)}</td></tr>"
+            f'<span class="sub">{h(licence.category, 40)}</span> '
+            f"{_badge(licence.level)}</td>"
+            f'<td data-sort="{_sort_key(maint)}">{_badge(maint.level, maint.score)}'
+            f"</td><td>{_alts(lockin.alternatives, 3)}</td></tr>"
         )
     head = "".join(
         f'<th{" data-type=num" if num else ""}><button type="button">{label}</button></th>'
@@ -420,14 +421,13 @@ def script_hash(script: str = SCRIPT) -> str:
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
-def render(report: dict[str, Any], ctx: RenderContext) -> bytes:
+def render(report: Report, ctx: RenderContext) -> bytes:
     """The HTML page as UTF-8 bytes."""
-    sbom = report.get("sbom") or {}
-    subject = sbom.get("subject") or {}
-    title = subject.get("name") or sbom.get("path") or "SBOM"
-    if subject.get("version"):
-        title = f"{title} {subject['version']}"
-    tool = report.get("tool") or {}
+    sbom = report.sbom
+    subject = sbom.subject
+    title = (subject.name if subject else None) or sbom.path or "SBOM"
+    if subject and subject.version:
+        title = f"{title} {subject.version}"
     csp = (
         "default-src 'none'; style-src 'unsafe-inline'; "
         f"script-src '{script_hash()}'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -438,9 +438,9 @@ def render(report: dict[str, Any], ctx: RenderContext) -> bytes:
         '<meta name="referrer" content="no-referrer">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>osaudit report: {h(title, 120)}</title><style>{CSS}</style></head><body>"
-        f"<header><h1>osaudit report: {h(title, 120)}</h1><p>SBOM {h(sbom.get('path'), 200)} "
-        f"({h(sbom.get('format'), 20)} {h(sbom.get('spec_version'), 10)}), generated "
-        f"{h(report.get('generated_at'), 40)} by osaudit {h(tool.get('version'), 20)}</p></header>"
+        f"<header><h1>osaudit report: {h(title, 120)}</h1><p>SBOM {h(sbom.path, 200)} "
+        f"({h(sbom.format, 20)} {h(sbom.spec_version, 10)}), generated "
+        f"{h(report.generated_at, 40)} by osaudit {h(report.tool.version, 20)}</p></header>"
         "<main>"
         + _verdict(report)
         + _cards(report)

@@ -1,7 +1,7 @@
 """The JSON report: canonical bytes, the shipped JSON Schema and validation.
 
 Bytes are UTF-8, keys sorted, 2-space indent, one trailing newline; list
-orders are fixed by the pipeline (``osaudit.audit``), so two runs with the
+orders are fixed by the pipeline (``osaudit.pipeline``), so two runs with the
 same inputs and ``--now`` are byte-identical.
 """
 
@@ -13,12 +13,15 @@ from typing import Any
 
 import orjson
 
+from osaudit.report.context import RenderContext
+from osaudit.report.model import Report
+
 SCHEMA_FILE = "report.schema.json"
 
 
-def render(report: dict[str, Any], ctx: object = None) -> bytes:
-    """Serialise a report dict (``ctx`` is accepted for the formatter signature)."""
-    return orjson.dumps(report, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n"
+def render(report: Report, ctx: RenderContext | None = None) -> bytes:
+    """The canonical JSON bytes of ``report`` (``ctx`` is accepted for the formatter signature)."""
+    return report.to_json()
 
 
 def schema_bytes() -> bytes:
@@ -33,10 +36,11 @@ def load_schema() -> dict[str, Any]:
     return schema
 
 
-def validate(report: dict[str, Any]) -> list[str]:
+def validate(report: Report | dict[str, Any]) -> list[str]:
     """Schema violations of ``report``, one line each (JSON path: message); [] when valid."""
     from jsonschema import Draft202012Validator, FormatChecker
 
+    data = report.to_dict() if isinstance(report, Report) else report
     validator = Draft202012Validator(load_schema(), format_checker=FormatChecker())
-    errors = sorted(validator.iter_errors(report), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     return [f"{e.json_path}: {e.message}" for e in errors]

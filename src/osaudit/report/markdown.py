@@ -10,13 +10,23 @@ list rows, each time with a note pointing at the full report.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
-from osaudit.report import MARKDOWN_LIMIT_SUMMARY, RenderContext, display_name
+from osaudit.naming import display_name
+from osaudit.report.context import MARKDOWN_LIMIT_SUMMARY, RenderContext
 from osaudit.report.escape import md
+from osaudit.report.model import (
+    AlternativeOption,
+    ComponentResult,
+    JustificationAlternative,
+    LicenceAxis,
+    LockinAxis,
+    MaintenanceAxis,
+    Report,
+    Summary,
+)
+from osaudit.vocabulary import AXIS_LABELS, LEVELS
 
-LEVELS = ("none", "low", "medium", "high", "critical", "unknown")
-AXES = (("lockin", "Lock-in"), ("licence", "Licence"), ("maintenance", "Maintenance"))
 VERDICT_TEXT = {
     "pass": "PASS: no component needs a justification",
     "justify": "JUSTIFY: some components need a written justification",
@@ -43,86 +53,84 @@ def _cell(value: object, limit: int = 200) -> str:
     return md(value, limit) if value not in (None, "") else "-"
 
 
-def _comp_label(c: dict[str, Any]) -> str:
-    version = c.get("version")
-    name = display_name(c)
+def _name(c: ComponentResult) -> str:
+    return display_name(c.group, c.name or c.ref or "?", c.ecosystem)
+
+
+def _label(name: str, version: str | None) -> str:
     return _cell(f"{name}@{version}" if version else name, 120)
 
 
-def _alts(alternatives: list[dict[str, Any]], limit: int = 4) -> str:
+def _alts(alternatives: Sequence[AlternativeOption | JustificationAlternative], limit: int = 4) -> str:
     if not alternatives:
         return "-"
-    names = [f"{md(a.get('name'), 60)} ({md(a.get('swap'), 20)})" for a in alternatives[:limit]]
+    names = [f"{md(a.name, 60)} ({md(a.swap, 20)})" for a in alternatives[:limit]]
     if len(alternatives) > limit:
         names.append(f"+{len(alternatives) - limit} more")
     return ", ".join(names)
 
 
-def _level(axis: dict[str, Any] | None) -> str:
-    axis = axis or {}
-    level = axis.get("level") or "unknown"
-    score = axis.get("score")
-    return md(level) + (f" ({score})" if isinstance(score, int) else "")
+def _level(axis: LockinAxis | LicenceAxis | MaintenanceAxis) -> str:
+    score = axis.score
+    return md(axis.level) + (f" ({score})" if isinstance(score, int) else "")
 
 
-def _summary_table(summary: dict[str, Any]) -> list[str]:
+def _summary_table(summary: Summary) -> list[str]:
     out = ["| Axis | " + " | ".join(LEVELS) + " |", "|---" * (len(LEVELS) + 1) + "|"]
-    for key, label in AXES:
-        counts = summary.get(key) or {}
-        out.append(f"| {label} | " + " | ".join(str(counts.get(lv, 0)) for lv in LEVELS) + " |")
+    for key, label in AXIS_LABELS.items():
+        counts = summary.counts(key)
+        out.append(f"| {label} | " + " | ".join(str(counts.get(lv)) for lv in LEVELS) + " |")
     return out
 
 
-def _sections(report: dict[str, Any], note: str) -> list[_Section]:
-    summary = report.get("summary") or {}
-    verdict = report.get("verdict") or {}
-    sbom = report.get("sbom") or {}
-    subject = sbom.get("subject") or {}
-    title = subject.get("name") or sbom.get("path") or "SBOM"
-    if subject.get("version"):
-        title = f"{title} {subject.get('version')}"
-    art41 = str(verdict.get("art41") or "unknown")
+def _sections(report: Report, note: str) -> list[_Section]:
+    summary = report.summary
+    verdict = report.verdict
+    sbom = report.sbom
+    subject = sbom.subject
+    title = (subject.name if subject else None) or sbom.path or "SBOM"
+    if subject and subject.version:
+        title = f"{title} {subject.version}"
+    art41 = verdict.art41
     head = [
         f"# osaudit report: {md(title, 120)}",
         "",
         f"**Art. 41 open-source-first verdict: {VERDICT_TEXT.get(art41) or md(art41, 40)}**",
         "",
     ]
-    head += [f"- {md(r, 300)}" for r in verdict.get("reasons") or []]
-    coverage = summary.get("coverage") or {}
+    head += [f"- {md(r, 300)}" for r in verdict.reasons]
+    coverage = summary.coverage
     head += [
         "",
-        f"SBOM {md(sbom.get('path'), 160)} ({md(sbom.get('format'))} "
-        f"{md(sbom.get('spec_version'))}): {summary.get('components', 0)} components "
-        f"({summary.get('direct', 0)} direct, {summary.get('transitive', 0)} transitive, "
-        f"{summary.get('depth_unknown', 0)} depth unknown); "
-        f"{coverage.get('catalog_matched', 0)} matched in the catalogue, "
-        f"{coverage.get('licence_known', 0)} with a known licence, "
-        f"{coverage.get('maintenance_known', 0)} with maintenance data. "
-        f"Generated {md(report.get('generated_at'))} by osaudit "
-        f"{md((report.get('tool') or {}).get('version'))}.",
+        f"SBOM {md(sbom.path, 160)} ({md(sbom.format)} "
+        f"{md(sbom.spec_version)}): {summary.components} components "
+        f"({summary.direct} direct, {summary.transitive} transitive, "
+        f"{summary.depth_unknown} depth unknown); "
+        f"{coverage.catalog_matched} matched in the catalogue, "
+        f"{coverage.licence_known} with a known licence, "
+        f"{coverage.maintenance_known} with maintenance data. "
+        f"Generated {md(report.generated_at)} by osaudit "
+        f"{md(report.tool.version)}.",
         "",
         "## Summary",
         "",
         *_summary_table(summary),
         "",
     ]
-    cats = {k: v for k, v in (summary.get("licence_categories") or {}).items() if v}
+    cats = {k: v for k, v in summary.licence_categories.items() if v}
     if cats:
         parts = [
             f"{md(k, 60)}: {v}" for k, v in sorted(cats.items(), key=lambda kv: (-kv[1], kv[0]))
         ]
         head += ["Licence categories: " + ", ".join(parts) + ".", ""]
-    sov = report.get("sovereignty") or {}
-    share = sov.get("non_eu_share")
-    if isinstance(share, int | float):
-        by = ", ".join(
-            f"{md(k, 20)}: {v}" for k, v in sorted((sov.get("by_jurisdiction") or {}).items())
-        )
+    sov = report.sovereignty
+    share = sov.non_eu_share
+    if share is not None:
+        by = ", ".join(f"{md(k, 20)}: {v}" for k, v in sorted(sov.by_jurisdiction.items()))
         head += [f"Non-EU share of catalogued vendors: {share:.0%} ({by}).", ""]
     sections = [_Section(head, [], [], "")]
 
-    vendors = summary.get("vendors") or []
+    vendors = summary.vendors
     if vendors:
         sections.append(
             _Section(
@@ -133,9 +141,9 @@ def _sections(report: dict[str, Any], note: str) -> list[_Section]:
                     "|---|---|---|---|---|",
                 ],
                 [
-                    f"| {_cell(v.get('name'), 100)} | {_cell(v.get('jurisdiction'), 10)} | "
-                    f"{_cell(', '.join(map(str, v.get('families') or [])), 150)} | "
-                    f"{int(v.get('components') or 0)} | {_cell(v.get('worst_level'), 10)} |"
+                    f"| {_cell(v.name, 100)} | {_cell(v.jurisdiction, 10)} | "
+                    f"{_cell(', '.join(v.families), 150)} | "
+                    f"{v.components} | {_cell(v.worst_level, 10)} |"
                     for v in vendors
                 ],
                 [""],
@@ -143,16 +151,17 @@ def _sections(report: dict[str, Any], note: str) -> list[_Section]:
             )
         )
 
-    by_ref = {c.get("ref"): c for c in report.get("components") or []}
-    risks = summary.get("top_risks") or []
+    by_ref = report.by_ref()
+    risks = summary.top_risks
     if risks:
         rows = []
         for r in risks:
-            comp = by_ref.get(r.get("ref")) or {}
-            alts = (comp.get("lockin") or {}).get("alternatives") or []
+            comp = by_ref.get(r.ref)
+            label = _label(_name(comp), comp.version) if comp else _label(r.name, r.version)
+            alts = comp.lockin.alternatives if comp else ()
             rows.append(
-                f"| {_comp_label(comp or r)} | {_cell(r.get('axis'), 12)} | {_cell(r.get('level'), 10)} | "
-                f"{_cell(r.get('score'), 5)} | {_cell(r.get('summary'), 200)} | {_alts(alts)} |"
+                f"| {label} | {_cell(r.axis, 12)} | {_cell(r.level, 10)} | "
+                f"{_cell(r.score, 5)} | {_cell(r.summary, 200)} | {_alts(alts)} |"
             )
         sections.append(
             _Section(
@@ -168,57 +177,53 @@ def _sections(report: dict[str, Any], note: str) -> list[_Section]:
             )
         )
 
-    justs = verdict.get("justifications_required") or []
+    justs = verdict.justifications_required
     if justs:
-        sections.append(
-            _Section(
-                ["## Justifications required", ""],
-                [
-                    f"- **{_cell(display_name(by_ref.get(j.get('ref')) or j), 120)}** "
-                    f"({_cell(j.get('purl'), 160)}): "
-                    f"{_cell(j.get('why'), 200)}. Alternatives: {_alts(j.get('alternatives') or [])}"
-                    for j in justs
-                ],
-                [""],
-                "justifications",
+        lines = []
+        for j in justs:
+            comp = by_ref.get(j.ref)
+            name = _name(comp) if comp else j.name
+            lines.append(
+                f"- **{_cell(name, 120)}** ({_cell(j.purl, 160)}): "
+                f"{_cell(j.why, 200)}. Alternatives: {_alts(j.alternatives)}"
             )
-        )
+        sections.append(_Section(["## Justifications required", ""], lines, [""], "justifications"))
 
-    gates = verdict.get("gates") or []
-    exceptions = verdict.get("exceptions") or []
+    gates = verdict.gates
+    exceptions = verdict.exceptions
     if gates or exceptions:
         rows = [
-            f"- Gate {_cell(g.get('name'), 80)}: {'passed' if g.get('passed') else '**failed**'}"
-            f" ({_cell(g.get('detail'), 200)})"
+            f"- Gate {_cell(g.name, 80)}: {'passed' if g.passed else '**failed**'}"
+            f" ({_cell(g.detail, 200)})"
             for g in gates
         ]
         rows += [
-            f"- Exception {_cell(e.get('pattern'), 120)} ({_cell(e.get('status'), 10)}, expires "
-            f"{_cell(e.get('expires'), 20)}, approved by {_cell(e.get('approver'), 80)}): "
-            f"{_cell(e.get('reason'), 200)}"
+            f"- Exception {_cell(e.pattern, 120)} ({_cell(e.status, 10)}, expires "
+            f"{_cell(e.expires, 20)}, approved by {_cell(e.approver, 80)}): "
+            f"{_cell(e.reason, 200)}"
             for e in exceptions
         ]
         sections.append(_Section(["## Gates and exceptions", ""], rows, [""], "gates/exceptions"))
 
-    fund = summary.get("fund_or_replace") or []
+    fund = summary.fund_or_replace
     if fund:
         sections.append(
             _Section(
                 ["## Fund or replace", ""],
-                [f"- **{_cell(f.get('name'), 120)}**: {_cell(f.get('reason'), 200)}" for f in fund],
+                [f"- **{_cell(f.name, 120)}**: {_cell(f.reason, 200)}" for f in fund],
                 [""],
                 "components",
             )
         )
 
-    warnings = report.get("warnings") or []
+    warnings = report.warnings
     if warnings:
         sections.append(
             _Section(
                 [f"<details><summary>Warnings ({len(warnings)})</summary>", ""],
                 [
-                    f"- {_cell(w.get('code'), 40)}: {_cell(w.get('message'), 200)}"
-                    + (f" (at {md(w.get('location'), 120)})" if w.get("location") else "")
+                    f"- {_cell(w.code, 40)}: {_cell(w.message, 200)}"
+                    + (f" (at {md(w.location, 120)})" if w.location else "")
                     for w in warnings
                 ],
                 ["", "</details>", ""],
@@ -226,7 +231,7 @@ def _sections(report: dict[str, Any], note: str) -> list[_Section]:
             )
         )
 
-    components = report.get("components") or []
+    components = report.components
     sections.append(
         _Section(
             [
@@ -244,19 +249,19 @@ def _sections(report: dict[str, Any], note: str) -> list[_Section]:
     return sections
 
 
-def _component_row(c: dict[str, Any]) -> str:
-    lockin = c.get("lockin") or {}
-    vendor = lockin.get("vendor") or {}
-    licence = c.get("licence") or {}
-    direct = {True: "yes", False: "no"}.get(c.get("direct"), "?")  # type: ignore[arg-type]
-    lic = licence.get("expression") or ", ".join(map(str, licence.get("raw") or [])) or None
-    vend = vendor.get("name")
-    if vend and vendor.get("jurisdiction"):
-        vend = f"{vend} ({vendor.get('jurisdiction')})"
+def _component_row(c: ComponentResult) -> str:
+    lockin = c.lockin
+    vendor = lockin.vendor
+    licence = c.licence
+    direct = {True: "yes", False: "no", None: "?"}[c.direct]
+    lic = licence.expression or ", ".join(licence.raw) or None
+    vend = vendor.name if vendor else None
+    if vendor and vend and vendor.jurisdiction:
+        vend = f"{vend} ({vendor.jurisdiction})"
     return (
-        f"| {_comp_label(c)} | {_cell(c.get('ecosystem'), 20)} | {direct} | {_level(lockin)} | "
+        f"| {_label(_name(c), c.version)} | {_cell(c.ecosystem, 20)} | {direct} | {_level(lockin)} | "
         f"{_cell(vend, 100)} | {md(lic, 100) + ': ' if lic else ''}{_level(licence)} | "
-        f"{_level(c.get('maintenance'))} | {_alts(lockin.get('alternatives') or [], 3)} |"
+        f"{_level(c.maintenance)} | {_alts(lockin.alternatives, 3)} |"
     )
 
 
@@ -267,7 +272,7 @@ def _join(sections: list[_Section], note: str) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def render(report: dict[str, Any], ctx: RenderContext) -> bytes:
+def render(report: Report, ctx: RenderContext) -> bytes:
     """Markdown within ``ctx.limit`` UTF-8 bytes (details dropped first, then the rest)."""
     limit = ctx.limit or MARKDOWN_LIMIT_SUMMARY
     hint = ctx.full_report_hint

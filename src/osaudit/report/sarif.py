@@ -14,21 +14,29 @@ import bisect
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
 from osaudit import __version__
-from osaudit.report import RenderContext, display_name
+from osaudit.naming import display_name
+from osaudit.report.context import RenderContext
 from osaudit.report.escape import plain
 from osaudit.report.locate import ManifestIndex, build_index
+from osaudit.report.model import (
+    AlternativeOption,
+    ComponentResult,
+    Justification,
+    JustificationAlternative,
+    Report,
+)
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 HELP_DOC = "docs/report-formats.md"
 REPORTED_LEVELS = ("medium", "high", "critical")
 _SARIF_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
-_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "critical": 4, "unknown": -1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,8 +244,8 @@ class _SbomLines:
         return None
 
 
-def _sbom_file(ctx: RenderContext, report: dict[str, Any]) -> Path | None:
-    given = ctx.sbom_path or (report.get("sbom") or {}).get("path") or ""
+def _sbom_file(ctx: RenderContext, report: Report) -> Path | None:
+    given = ctx.sbom_path or report.sbom.path or ""
     if not given or given == "-":
         return None
     path = Path(given)
@@ -259,75 +267,91 @@ def _physical(uri: str, relative: bool, line: int | None) -> dict[str, Any]:
 # --------------------------------------------------------------------------- results
 
 
-def _identity(component: dict[str, Any]) -> str:
-    purl = component.get("purl") or ""
-    if purl:
-        return purl.split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[0] if "@" in purl else purl
-    parts = (component.get("ecosystem"), component.get("group"), component.get("name"))
-    return "/".join(str(p or "") for p in parts)
+@dataclass(frozen=True, slots=True)
+class _Who:
+    """The component a result is about (a report row, or a justification without one)."""
+
+    ref: str | None
+    purl: str | None
+    name: str
+    version: str | None = None
+    group: str | None = None
+    ecosystem: str | None = None
+
+    @classmethod
+    def of(cls, c: ComponentResult | Justification) -> _Who:
+        if isinstance(c, ComponentResult):
+            return cls(c.ref, c.purl, c.name, c.version, c.group, c.ecosystem)
+        return cls(c.ref, c.purl, c.name, c.version)
+
+    def identity(self) -> str:
+        purl = self.purl or ""
+        if purl:
+            return purl.split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[0] if "@" in purl else purl
+        return "/".join(p or "" for p in (self.ecosystem, self.group, self.name))
+
+    def label(self) -> str:
+        name = display_name(self.group, self.name or self.ref or "?", self.ecosystem)
+        return plain(f"{name}@{self.version}" if self.version else name, 160)
 
 
-def _fingerprint(rule_id: str, component: dict[str, Any], extra: str = "") -> str:
-    key = "\x1f".join((rule_id, _identity(component), extra))
+def _fingerprint(rule_id: str, who: _Who, extra: str = "") -> str:
+    key = "\x1f".join((rule_id, who.identity(), extra))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def _label(component: dict[str, Any]) -> str:
-    name = display_name(component)
-    version = component.get("version")
-    full = f"{name}@{version}" if version else str(name)
-    return plain(full, 160)
-
-
-def _alternatives_text(alternatives: list[dict[str, Any]]) -> str:
+def _alternatives_text(alternatives: Sequence[AlternativeOption | JustificationAlternative]) -> str:
     if not alternatives:
         return ""
-    items = [
-        f"{plain(a.get('name'), 80)} ({plain(a.get('swap'), 20)}, {plain(a.get('licence'), 40)})"
-        if a.get("licence")
-        else f"{plain(a.get('name'), 80)} ({plain(a.get('swap'), 20)})"
-        for a in alternatives[:5]
-    ]
+    items = []
+    for a in alternatives[:5]:
+        licence = a.licence if isinstance(a, AlternativeOption) else None
+        items.append(
+            f"{plain(a.name, 80)} ({plain(a.swap, 20)}, {plain(licence, 40)})"
+            if licence
+            else f"{plain(a.name, 80)} ({plain(a.swap, 20)})"
+        )
     more = f" and {len(alternatives) - 5} more" if len(alternatives) > 5 else ""
     return " Alternatives: " + "; ".join(items) + more + "."
 
 
-def _component_findings(component: dict[str, Any]) -> list[tuple[str, str, str]]:
+def _component_findings(component: ComponentResult) -> list[tuple[str, str, str]]:
     """(rule id, SARIF level, message) for one component."""
     out: list[tuple[str, str, str]] = []
-    label = _label(component)
-    lockin = component.get("lockin") or {}
-    level = lockin.get("level", "unknown")
+    label = _Who.of(component).label()
+    lockin = component.lockin
+    level = lockin.level
     if level in REPORTED_LEVELS:
-        family = lockin.get("family") or {}
-        vendor = lockin.get("vendor") or {}
-        where = f" ({plain(vendor.get('jurisdiction'), 10)})" if vendor.get("jurisdiction") else ""
+        family, vendor = lockin.family, lockin.vendor
+        juris = vendor.jurisdiction if vendor else None
+        where = f" ({plain(juris, 10)})" if juris else ""
+        fam_name = (family.name or family.id) if family else None
         msg = (
-            f"{label}: {level} vendor lock-in (score {lockin.get('score')}) via "
-            f"{plain(family.get('name') or family.get('id') or 'a catalogued vendor', 120)}"
-            f" of {plain(vendor.get('name') or 'unknown vendor', 120)}{where}."
+            f"{label}: {level} vendor lock-in (score {lockin.score}) via "
+            f"{plain(fam_name or 'a catalogued vendor', 120)}"
+            f" of {plain((vendor.name if vendor else None) or 'unknown vendor', 120)}{where}."
         )
-        msg += _alternatives_text(lockin.get("alternatives") or [])
+        msg += _alternatives_text(lockin.alternatives)
         out.append(("osaudit/lockin", _SARIF_LEVEL[level], msg))
-    licence = component.get("licence") or {}
-    level = licence.get("level", "unknown")
-    expr = licence.get("expression") or ", ".join(str(r) for r in licence.get("raw") or [])
+    licence = component.licence
+    level = licence.level
+    expr = licence.expression or ", ".join(licence.raw)
     if level in REPORTED_LEVELS:
         msg = (
             f"{label}: licence {plain(expr or 'unknown', 120)} is "
-            f"{plain(licence.get('category'), 40)} ({level} risk, openness "
-            f"{licence.get('score')}/100)."
+            f"{plain(licence.category, 40)} ({level} risk, openness "
+            f"{licence.score}/100)."
         )
-        msg += _alternatives_text(lockin.get("alternatives") or [])
+        msg += _alternatives_text(lockin.alternatives)
         out.append(("osaudit/licence", _SARIF_LEVEL[level], msg))
     elif level == "unknown":
         given = f" (given: {plain(expr, 120)})" if expr else ""
         out.append(("osaudit/licence-unknown", "note", f"{label}: licence unknown{given}."))
-    maint = component.get("maintenance") or {}
-    level = maint.get("level", "unknown")
+    maint = component.maintenance
+    level = maint.level
     if level in REPORTED_LEVELS:
-        reasons = "; ".join(plain(r.get("message"), 160) for r in (maint.get("reasons") or [])[:3])
-        msg = f"{label}: {level} maintenance risk (score {maint.get('score')})."
+        reasons = "; ".join(plain(r.message, 160) for r in maint.reasons[:3])
+        msg = f"{label}: {level} maintenance risk (score {maint.score})."
         out.append(("osaudit/maintenance", _SARIF_LEVEL[level], f"{msg} {reasons}".rstrip()))
     return out
 
@@ -336,24 +360,22 @@ def _result(
     rule_id: str,
     level: str,
     text: str,
-    component: dict[str, Any],
-    sbom_loc: dict[str, Any],
+    who: _Who,
+    sbom_loc: tuple[str, bool],
     manifests: ManifestIndex,
     sbom_lines: _SbomLines,
     extra: str = "",
 ) -> dict[str, Any]:
-    uri, relative = sbom_loc["uri"], sbom_loc["relative"]
-    line = sbom_lines.line_of(component.get("purl"), component.get("ref"), component.get("name"))
+    uri, relative = sbom_loc
+    line = sbom_lines.line_of(who.purl, who.ref, who.name)
     sbom_physical = _physical(uri, relative, line)
-    found = manifests.find(
-        component.get("ecosystem"), component.get("name"), component.get("group")
-    )
+    found = manifests.find(who.ecosystem, who.name, who.group)
     result: dict[str, Any] = {
         "ruleId": rule_id,
         "ruleIndex": _RULE_INDEX[rule_id],
         "level": level,
         "message": {"text": text},
-        "partialFingerprints": {"osauditFinding/v1": _fingerprint(rule_id, component, extra)},
+        "partialFingerprints": {"osauditFinding/v1": _fingerprint(rule_id, who, extra)},
     }
     if found is not None:
         manifest_uri = quote(found.path, safe="/@:+,;=-._~")
@@ -363,44 +385,44 @@ def _result(
     else:
         result["locations"] = [sbom_physical]
     props: dict[str, Any] = {}
-    if component.get("purl"):
-        props["purl"] = plain(component["purl"], 500)
-    if component.get("ref"):
-        props["ref"] = plain(component["ref"], 500)
+    if who.purl:
+        props["purl"] = plain(who.purl, 500)
+    if who.ref:
+        props["ref"] = plain(who.ref, 500)
     if props:
         result["properties"] = props
     return result
 
 
-def build(report: dict[str, Any], ctx: RenderContext) -> dict[str, Any]:
+def build(report: Report, ctx: RenderContext) -> dict[str, Any]:
     """The SARIF log as a dict."""
-    sbom_path = ctx.sbom_path or (report.get("sbom") or {}).get("path") or "sbom"
-    uri, relative = _relative_uri(sbom_path, ctx.repo_root)
-    sbom_loc = {"uri": uri, "relative": relative}
+    sbom_path = ctx.sbom_path or report.sbom.path or "sbom"
+    sbom_loc = _relative_uri(sbom_path, ctx.repo_root)
+    uri, relative = sbom_loc
     manifests = build_index(ctx.repo_root)
     sbom_lines = _SbomLines(_sbom_file(ctx, report))
-    by_ref = {c.get("ref"): c for c in report.get("components") or []}
+    by_ref = report.by_ref()
     results: list[dict[str, Any]] = []
-    for component in report.get("components") or []:
+    for component in report.components:
+        who = _Who.of(component)
         for rule_id, level, text in _component_findings(component):
-            results.append(
-                _result(rule_id, level, text, component, sbom_loc, manifests, sbom_lines)
-            )
-    verdict = report.get("verdict") or {}
-    art41 = verdict.get("art41")
+            results.append(_result(rule_id, level, text, who, sbom_loc, manifests, sbom_lines))
+    verdict = report.verdict
+    art41 = verdict.art41
     art_level = "error" if art41 == "fail" else "warning"
-    for just in verdict.get("justifications_required") or []:
-        component = by_ref.get(just.get("ref")) or just
+    for just in verdict.justifications_required:
+        who = _Who.of(by_ref.get(just.ref) or just)
         text = (
-            f"{_label(component)}: Art. 41 open-source-first justification required: "
-            f"{plain(just.get('why'), 200)}."
+            f"{who.label()}: Art. 41 open-source-first justification required: "
+            f"{plain(just.why, 200)}."
         )
-        text += _alternatives_text(just.get("alternatives") or [])
+        text += _alternatives_text(just.alternatives)
         results.append(
-            _result("osaudit/art41", art_level, text, component, sbom_loc, manifests, sbom_lines)
+            _result("osaudit/art41", art_level, text, who, sbom_loc, manifests, sbom_lines)
         )
     if art41 == "fail":
-        reasons = "; ".join(plain(r, 200) for r in (verdict.get("reasons") or [])[:5])
+        reasons = "; ".join(plain(r, 200) for r in verdict.reasons[:5])
+        whole = _Who(None, None, sbom_path)
         results.append(
             {
                 "ruleId": "osaudit/art41",
@@ -409,7 +431,7 @@ def build(report: dict[str, Any], ctx: RenderContext) -> dict[str, Any]:
                 "message": {"text": f"Art. 41 open-source-first verdict: fail. {reasons}".strip()},
                 "locations": [_physical(uri, relative, 1)],
                 "partialFingerprints": {
-                    "osauditFinding/v1": _fingerprint("osaudit/art41", {"name": sbom_path}, "fail")
+                    "osauditFinding/v1": _fingerprint("osaudit/art41", whole, "fail")
                 },
             }
         )
@@ -426,8 +448,8 @@ def build(report: dict[str, Any], ctx: RenderContext) -> dict[str, Any]:
         "columnKind": "unicodeCodePoints",
         "properties": {
             "art41": art41,
-            "generatedAt": report.get("generated_at"),
-            "sbomSha256": (report.get("sbom") or {}).get("sha256"),
+            "generatedAt": report.generated_at,
+            "sbomSha256": report.sbom.sha256,
         },
     }
     _dedupe_fingerprints(results)
@@ -445,7 +467,7 @@ def _dedupe_fingerprints(results: list[dict[str, Any]]) -> None:
             result["partialFingerprints"]["osauditFinding/v1"] = f"{fp}:{count}"
 
 
-def render(report: dict[str, Any], ctx: RenderContext) -> bytes:
+def render(report: Report, ctx: RenderContext) -> bytes:
     """SARIF 2.1.0 JSON (UTF-8, sorted keys, 2-space indent, trailing newline)."""
     log = build(report, ctx)
     return (json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

@@ -78,14 +78,6 @@ EU_JURISDICTIONS: frozenset[str] = frozenset(
     }
 )
 
-LEVEL_RANK: dict[str, int] = {
-    "none": 0,
-    "low": 1,
-    "medium": 2,
-    "high": 3,
-    "critical": 4,
-    "unknown": -1,
-}
 
 _SWAP_RANK = {"api-compatible": 0, "adapter": 1, "rewrite": 2}
 _JURIS_RANK = {"eu": 0, "neutral": 1, "non-eu": 2, "unknown": 3}

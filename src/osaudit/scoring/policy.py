@@ -9,6 +9,7 @@ Keys (all optional; see docs/scoring.md, "Policy file reference")::
     licence = "high"
     licence-categories = ["Source-available", "Commercial"]
     unknown-licence = true
+    metadata-unreachable = true  # fail when no metadata service could be reached
     [allow]
     purls = ["pkg:pypi/internal-*"]
     reason = "our own packages"
@@ -41,10 +42,8 @@ from urllib.parse import unquote
 
 from osaudit.errors import ConfigError, note_input
 from osaudit.errors import shown as quoted
+from osaudit.vocabulary import AXES, THRESHOLDS
 
-AXES: tuple[str, ...] = ("lockin", "licence", "maintenance")
-#: Threshold levels a gate may use; "off" disables the axis (command line only).
-THRESHOLDS: tuple[str, ...] = ("low", "medium", "high", "critical")
 #: Licence categories (ScanCode LicenseDB vocabulary, plus "Unknown").
 LICENCE_CATEGORIES: tuple[str, ...] = (
     "CLA",
@@ -62,7 +61,14 @@ LICENCE_CATEGORIES: tuple[str, ...] = (
 )
 
 _TOP_KEYS = ("project-licence", "fail-on", "allow", "deny", "exception")
-_FAIL_ON_KEYS = ("lockin", "maintenance", "licence", "licence-categories", "unknown-licence")
+_FAIL_ON_KEYS = (
+    "lockin",
+    "maintenance",
+    "licence",
+    "licence-categories",
+    "unknown-licence",
+    "metadata-unreachable",
+)
 _LIST_KEYS = ("purls", "reason")
 _EXCEPTION_KEYS = ("component", "reason", "approver", "expires")
 
@@ -99,6 +105,7 @@ class Policy:
     fail_on: Mapping[str, str] = field(default_factory=dict)  # axis -> threshold level
     fail_on_unknown: frozenset[str] = frozenset()  # axes where "unknown" fails
     licence_categories: tuple[str, ...] = ()
+    fail_on_metadata_unreachable: bool = False  # no metadata service answered: fail the run
     allow: tuple[PatternRule, ...] = ()
     deny: tuple[PatternRule, ...] = ()
     exceptions: tuple[PolicyException, ...] = ()
@@ -111,6 +118,7 @@ class Policy:
             "fail_on": dict(sorted(self.fail_on.items())),
             "fail_on_unknown": sorted(self.fail_on_unknown),
             "licence_categories": list(self.licence_categories),
+            **({"fail_on_metadata_unreachable": True} if self.fail_on_metadata_unreachable else {}),
             "allow": [{"pattern": r.pattern, "reason": r.reason} for r in self.allow],
             "deny": [{"pattern": r.pattern, "reason": r.reason} for r in self.deny],
         }
@@ -204,6 +212,9 @@ def parse_policy(
             unknown.add("licence")
         else:
             unknown.discard("licence")
+    unreachable = fo.get("metadata-unreachable", False)
+    if not isinstance(unreachable, bool):
+        loc.fail("fail-on", "metadata-unreachable", "must be true or false")
     if "licence-categories" in fo:
         cats = fo["licence-categories"]
         if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
@@ -224,6 +235,7 @@ def parse_policy(
         fail_on=fail_on,
         fail_on_unknown=frozenset(unknown),
         licence_categories=categories,
+        fail_on_metadata_unreachable=unreachable,
         allow=allow,
         deny=deny,
         exceptions=exceptions,

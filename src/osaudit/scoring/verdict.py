@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from osaudit.scoring.lockin import LEVEL_RANK
 from osaudit.scoring.policy import Policy, PolicyException, matches
+from osaudit.vocabulary import AXES, LEVEL_RANK
 
 #: Family kinds that make a component proprietary or source-available.
 PROPRIETARY_KINDS: frozenset[str] = frozenset(
@@ -77,8 +77,14 @@ def why_justify(f: Findings) -> str | None:
     return "; ".join(parts) if parts else None
 
 
-def decide(findings: Sequence[Findings], policy: Policy, *, today: date) -> dict[str, Any]:
-    """The report's ``verdict`` object."""
+def decide(
+    findings: Sequence[Findings],
+    policy: Policy,
+    *,
+    today: date,
+    metadata_unreachable: bool = False,
+) -> dict[str, Any]:
+    """The report's ``verdict`` object (``metadata_unreachable``: no service answered)."""
     deny: dict[str, str] = {}
     allowed: list[dict[str, Any]] = []
     covered: set[str] = set()
@@ -122,7 +128,7 @@ def decide(findings: Sequence[Findings], policy: Policy, *, today: date) -> dict
             extra={r: f"{e.pattern} expired {e.expires.isoformat()}" for e, r in expired_hits},
         )
     )
-    for axis in ("lockin", "licence", "maintenance"):
+    for axis in AXES:
         threshold = policy.fail_on.get(axis)
         if threshold is not None:
             rank = LEVEL_RANK[threshold]
@@ -131,6 +137,17 @@ def decide(findings: Sequence[Findings], policy: Policy, *, today: date) -> dict
         if axis in policy.fail_on_unknown:
             hits = [f for f in considered if f.level(axis) == "unknown"]
             gates.append(_gate(f"{axis}-unknown", hits, f"{axis} unknown"))
+    if policy.fail_on_metadata_unreachable:
+        gates.append(
+            {
+                "name": "metadata-reachable",
+                "passed": not metadata_unreachable,
+                "detail": "no metadata service could be reached"
+                if metadata_unreachable
+                else "metadata services answered",
+                "components": [],
+            }
+        )
     if policy.licence_categories:
         cats = set(policy.licence_categories)
         hits = [f for f in considered if f.licence_category in cats]
