@@ -84,8 +84,10 @@ def test_identity_ignores_version_and_qualifiers():
         return msgspec.structs.replace(row, **kw)
 
     assert identity(with_(purl="pkg:npm/%40azure/msal-browser@3.7.1?x=1#sub")) == \
-        "pkg:npm/%40azure/msal-browser"
-    assert identity(with_(purl="pkg:npm/@scope/name")) == "pkg:npm/@scope/name"
+        "npm/@azure/msal-browser"
+    assert identity(with_(purl="pkg:npm/@scope/name")) == "npm/@scope/name"
+    assert identity(with_(purl="pkg:pypi/Django@4.2")) == identity(with_(purl="pkg:pypi/django@5"))
+    assert identity(with_(purl="pkg:maven/Org.X/y@1")) != identity(with_(purl="pkg:maven/org.x/y@1"))
     assert identity(with_(purl=None, ecosystem="pypi", group=None, name="x")) == "pypi//x"
 
 

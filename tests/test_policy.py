@@ -14,7 +14,6 @@ from osaudit.scoring.policy import (
     load_policy,
     matches,
     parse_fail_on,
-    purl_base,
     with_fail_on,
 )
 
@@ -183,7 +182,3 @@ def test_fail_on_overrides_file_per_axis(tmp_path: Path) -> None:
 def test_purl_glob(pattern: str, purl: str | None, hit: bool) -> None:
     assert matches(pattern, purl) is hit
 
-
-def test_purl_base() -> None:
-    assert purl_base("pkg:npm/%40scope/name@1.0.0?x=y#sub") == "pkg:npm/@scope/name"
-    assert purl_base("pkg:golang/github.com/a/b@v1.2.3") == "pkg:golang/github.com/a/b"

@@ -22,6 +22,7 @@ from osaudit.commands.catalog import catalog
 from osaudit.commands.diff import diff
 from osaudit.commands.explain import explain
 from osaudit.commands.inspect import inspect
+from osaudit.commands.portfolio import portfolio
 from osaudit.commands.schema import schema
 from osaudit.errors import INTERNAL_ERROR_EXIT, REPORT_URL, OsauditError, current_input, one_line
 
@@ -42,7 +43,7 @@ def cli() -> None:
     """
 
 
-for _command in (inspect, audit, catalog, explain, schema, cache, diff):
+for _command in (inspect, audit, catalog, explain, schema, cache, diff, portfolio):
     cli.add_command(_command)
 
 

@@ -1,10 +1,11 @@
-"""Purl, CPE and name keys shared by the loader checks, the index and the resolver.
+"""Purl, CPE and name keys: the one purl-pattern rule of the catalogue, the policy and diff.
 
 A *key* is ``type/namespace/name`` (percent-decoded, no version, qualifiers or
 subpath) with ecosystem rules applied: PEP 503 names for pypi, lower case for
 case-insensitive ecosystems (nuget, npm, composer, ...), ``library`` as the
 default docker namespace. Catalogue patterns and component purls go through the
-same function, so comparison is plain string equality or a glob.
+same function, so comparison is plain string equality or a glob; policy patterns
+(:func:`purl_matches`) and ``osaudit diff``'s component identity use the same keys.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import unquote
 
 from packageurl import PackageURL
 
@@ -142,3 +144,50 @@ def name_key(entry: str) -> str:
     eco, _, rest = entry.partition("/")
     eco = eco.lower()
     return f"{eco}/{_normalise_rest(eco, rest)}"
+
+
+# --------------------------------------------------------------------------- policy patterns
+
+
+@lru_cache(maxsize=65536)
+def purl_key_version(purl: str) -> tuple[str, str | None] | None:
+    """``(key, version)`` of a component purl, or None when it is not a valid purl."""
+    from osaudit.identity import normalise_purl, split_canonical
+
+    key = purl_key(purl)
+    if key is None:
+        return None
+    canonical = normalise_purl(purl)[0]
+    parts = split_canonical(canonical) if canonical else None
+    return key, (parts[3] if parts else None)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> tuple[Glob, re.Pattern[str] | None]:
+    text = unquote(pattern.strip())
+    slash = text.rfind("/")
+    at = text.find("@", slash + 1) if slash >= 0 else -1
+    base, version = (text[:at], text[at + 1 :]) if at > 0 else (text, None)
+    vglob = None
+    if version is not None:
+        vglob = re.compile(".*".join(re.escape(p) for p in version.lower().split("*")), re.S)
+    return Glob.compile(pattern_key(base)), vglob
+
+
+def purl_matches(pattern: str, purl: str | None) -> bool:
+    """Whether a component purl matches a policy purl pattern.
+
+    ``pkg:type/namespace/name`` with ``*`` globs, optionally ``@VERSION`` (a glob too,
+    case-insensitive); the package part compares by the catalogue's keys, so the
+    ecosystem's case rules hold (npm, PyPI, NuGet ignore case; Maven does not).
+    """
+    if not purl:
+        return False
+    found = purl_key_version(purl)
+    if found is None:
+        return False
+    key, version = found
+    glob, vglob = _compiled(pattern)
+    if not glob.matches(key):
+        return False
+    return vglob is None or (version is not None and vglob.fullmatch(version.lower()) is not None)

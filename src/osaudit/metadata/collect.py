@@ -33,6 +33,7 @@ from osaudit.metadata.interface import (
     SOURCES,
     MetadataResult,
     PackageFacts,
+    Source,
     SourceData,
     SourceName,
     SourceStatus,
@@ -167,7 +168,7 @@ async def _run(
         progress.stop()
 
     facts: dict[str, PackageFacts] = {}
-    sources: list[tuple[SourceName, dict[str, SourceData], Any]] = [
+    sources: list[tuple[SourceName, dict[str, SourceData], Source]] = [
         ("deps.dev", d, deps),
         ("ecosyste.ms", e, eco),
         ("osv", o, osv),

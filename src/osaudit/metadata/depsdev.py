@@ -20,7 +20,14 @@ from urllib.parse import quote
 
 from osaudit.metadata.dates import when as _when
 from osaudit.metadata.fetch import Fetched, Fetcher, decode, internal_error
-from osaudit.metadata.interface import Release, Scorecard, SourceData, SourceStatus, Target
+from osaudit.metadata.interface import (
+    Release,
+    Scorecard,
+    SourceData,
+    SourceName,
+    SourceStatus,
+    Target,
+)
 from osaudit.metadata.scorecard import maintained_check, parse_repo
 
 # purl type -> deps.dev v3 system
@@ -271,7 +278,7 @@ async def post_batch(
 class DepsDevSource:
     """deps.dev for PyPI, npm, Maven, Go, Cargo, NuGet and RubyGems."""
 
-    name = "deps.dev"
+    name: SourceName = "deps.dev"
 
     def __init__(self, base: str) -> None:
         self.base = base

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from osaudit.metadata.fetch import Fetched, Fetcher, decode, internal_error
-from osaudit.metadata.interface import SourceData, SourceStatus, Target
+from osaudit.metadata.interface import SourceData, SourceName, SourceStatus, Target
 from osaudit.metadata.scorecard import parse_repo
 
 # purl types ecosyste.ms resolves by purl (its registries' ecosystems).
@@ -153,7 +153,7 @@ def parse_lookup(data: Any) -> dict[str, object] | None:
 
 
 class EcosystemsSource:
-    name = "ecosyste.ms"
+    name: SourceName = "ecosyste.ms"
 
     def __init__(self, base: str) -> None:
         self.base = base

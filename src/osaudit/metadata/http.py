@@ -23,9 +23,7 @@ Policy (documented in docs/scoring-maintenance.md):
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import random
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,12 +36,6 @@ import httpx
 from osaudit.metadata.config import MetadataConfig
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
-
-# httpcore tries ``import sniffio`` on every request; when it is not installed each
-# failed import walks sys.path (~0.5 ms). A None entry makes the failure instant.
-if importlib.util.find_spec("sniffio") is None:
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
-
 
 @dataclass(frozen=True, slots=True)
 class Response:
@@ -159,7 +151,8 @@ class HttpClient:
     def backoff(self, attempt: int) -> float:
         """Delay before retry ``attempt`` (0-based) without a Retry-After."""
         base = min(self.config.backoff_cap, self.config.backoff_base * (2**attempt))
-        return base * self._rng.uniform(0.5, 1.0)
+        delay: float = base * self._rng.uniform(0.5, 1.0)
+        return delay
 
     def _transport_failure(self, host: str) -> None:
         n = self._failures.get(host, 0) + 1

@@ -23,7 +23,7 @@ from urllib.parse import quote
 import orjson
 
 from osaudit.metadata.fetch import Fetched, Fetcher, decode
-from osaudit.metadata.interface import SourceData, SourceStatus, Target, Vuln
+from osaudit.metadata.interface import SourceData, SourceName, SourceStatus, Target, Vuln
 
 SUPPORTED: frozenset[str] = frozenset(
     {
@@ -95,7 +95,7 @@ def fixed_versions(vuln: Any, target: Target) -> tuple[tuple[str, ...], tuple[st
 
 
 class OsvSource:
-    name = "osv"
+    name: SourceName = "osv"
 
     def __init__(self, base: str, *, batch: int = 1000, max_details: int = 500) -> None:
         self.base = base

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from osaudit.metadata.fetch import Fetcher, internal_error
-from osaudit.metadata.interface import Scorecard, SourceData, SourceStatus, Target
+from osaudit.metadata.interface import Scorecard, SourceData, SourceName, SourceStatus, Target
 
 _HOSTS = ("github.com", "gitlab.com")
 _PART = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
@@ -93,7 +93,7 @@ def parse_scorecard(data: Any, repo: str, *, retrieved: str | None) -> Scorecard
 class ScorecardSource:
     """Scorecard API for targets whose repository is known (``repos`` by key)."""
 
-    name = "scorecard"
+    name: SourceName = "scorecard"
 
     def __init__(self, base: str, repos: dict[str, str]) -> None:
         self.base = base

@@ -254,7 +254,7 @@ def _findings(
     fam = lock.family
     return Findings(
         ref=comp.ref,
-        name=display_name(comp.group, comp.name),
+        name=display_name(comp.group, comp.name, comp.ecosystem),
         version=comp.version,
         purl=comp.purl,
         lockin_level=lock.axis.level,

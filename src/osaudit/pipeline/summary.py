@@ -8,7 +8,6 @@ from typing import Any
 from osaudit.model import LEVELS, Component, Level
 from osaudit.naming import display_name
 from osaudit.report.model import (
-    Axis,
     ComponentResult,
     Coverage,
     FundOrReplace,
@@ -22,7 +21,7 @@ from osaudit.report.model import (
 )
 from osaudit.scoring import sovereignty
 from osaudit.scoring.policy import LICENCE_CATEGORIES
-from osaudit.vocabulary import AXES, LEVEL_RANK
+from osaudit.vocabulary import AXES, LEVEL_RANK, Axis
 
 TOP_RISKS = 20
 
@@ -30,7 +29,7 @@ TOP_RISKS = 20
 def fund_or_replace(rows: Sequence[tuple[ComponentResult, str | None]]) -> list[FundOrReplace]:
     """Components to fund or replace (critical but poorly maintained), by name."""
     out = [
-        FundOrReplace(ref=r.ref, name=display_name(r.group, r.name), reason=why)
+        FundOrReplace(ref=r.ref, name=display_name(r.group, r.name, r.ecosystem), reason=why)
         for r, why in rows
         if why
     ]
@@ -145,7 +144,7 @@ def top_risks(rows: Sequence[ComponentResult], by_ref: Mapping[str, Component]) 
         out.append(
             TopRisk(
                 ref=r.ref,
-                name=display_name(r.group, r.name),
+                name=display_name(r.group, r.name, r.ecosystem),
                 version=r.version,
                 purl=r.purl,
                 axis=axis,
@@ -175,7 +174,7 @@ def _risk_summary(
             names = []
             for ref in r.introduced_by[:3]:
                 c = by_ref.get(ref)
-                names.append(f"{display_name(c.group, c.name)} {c.version or ''}".strip() if c else ref)
+                names.append(f"{display_name(c.group, c.name, c.ecosystem)} {c.version or ''}".strip() if c else ref)
             text += f"; reaches you through {', '.join(names)}"
         return text
     first = entry.reasons[0].message if entry.reasons else ""

@@ -1,7 +1,7 @@
 """Compare two osaudit JSON reports: what a change introduced or removed.
 
-Components are matched by identity (purl without version, qualifiers and subpath;
-else ecosystem/group/name), so a version bump is a change, not a removal plus an
+Components are matched by identity (the catalogue's key of the purl: no version,
+qualifiers or subpath, the ecosystem's case rules; else ecosystem/group/name), so a version bump is a change, not a removal plus an
 addition. Levels are ordered none < low < medium < high < critical; ``unknown`` is
 not ordered: a move to or from it is listed but never counts as worse.
 """
@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from osaudit.catalog.patterns import purl_key
 from osaudit.errors import InputError
 from osaudit.naming import display_name
 from osaudit.report.escape import md, plain
@@ -42,8 +43,12 @@ def load_report(path: str) -> Report:
 
 
 def identity(c: ComponentResult) -> str:
-    """Version-free identity of a component."""
+    """Version-free identity of a component: the catalogue's purl key (ecosystem case rules,
+    PEP 503 names), else the purl as given without version, else ecosystem/group/name."""
     if c.purl:
+        key = purl_key(c.purl)
+        if key is not None:
+            return key
         base = c.purl.split("#", 1)[0].split("?", 1)[0]
         head, sep, tail = base.rpartition("@")
         return head if sep and "/" not in tail and head.count("/") >= 1 else base

@@ -84,7 +84,7 @@ def _spdx2(value: dict[str, Any] | None, text: str | None) -> list[Warning]:
             document = _spdx2_parse(value, text)
             messages = validate_full_spdx_document(document)
     except SPDXParsingError as exc:
-        return [Warning("schema", m[:300]) for m in exc.get_messages()[:MAX_MESSAGES]]
+        return [Warning("schema", m[:300]) for m in exc.get_messages()[:MAX_MESSAGES]]  # type: ignore[no-untyped-call]
     except Exception as exc:  # noqa: BLE001 - a validator bug must not end the run
         return [Warning("validator-failed", f"spdx-tools could not parse the document: "
                         f"{type(exc).__name__}: {exc}"[:300])]  # fmt: skip
@@ -98,10 +98,10 @@ def _spdx2_parse(value: dict[str, Any] | None, text: str | None) -> Any:
     if value is not None:
         from spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser import JsonLikeDictParser
 
-        return JsonLikeDictParser().parse(value)
+        return JsonLikeDictParser().parse(value)  # type: ignore[no-untyped-call]
     from spdx_tools.spdx.parser.tagvalue.parser import Parser
 
-    return Parser().parse(text)
+    return Parser().parse(text)  # type: ignore[no-untyped-call]
 
 
 def _spdx_context(ctx: Any) -> str | None:

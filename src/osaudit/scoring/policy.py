@@ -29,17 +29,15 @@ and for unknown keys the closest valid one.
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
+from osaudit.catalog.patterns import purl_matches
 from osaudit.errors import ConfigError, note_input
 from osaudit.errors import shown as quoted
 from osaudit.vocabulary import AXES, THRESHOLDS
@@ -136,11 +134,11 @@ def load_policy(path: str | None = None, *, cwd: Path | None = None) -> Policy:
         p = Path(path)
         if not p.is_file():
             raise ConfigError(f"{path}: policy file not found")
-        return _load_file(p, str(path), pyproject=p.name == "pyproject.toml")
+        return _required(_load_file(p, str(path), pyproject=p.name == "pyproject.toml"), path)
     base = cwd or Path.cwd()
     candidate = base / "osaudit.toml"
     if candidate.is_file():
-        return _load_file(candidate, "osaudit.toml", pyproject=False)
+        return _required(_load_file(candidate, "osaudit.toml", pyproject=False), "osaudit.toml")
     candidate = base / "pyproject.toml"
     if candidate.is_file():
         pol = _load_file(candidate, "pyproject.toml", pyproject=True, required=False)
@@ -149,7 +147,13 @@ def load_policy(path: str | None = None, *, cwd: Path | None = None) -> Policy:
     return Policy()
 
 
-def _load_file(p: Path, shown: str, *, pyproject: bool, required: bool = True) -> Any:
+def _required(policy: Policy | None, shown: str) -> Policy:
+    if policy is None:  # _load_file raises instead when the policy is required
+        raise ConfigError(f"{shown}: no [tool.osaudit] table")
+    return policy
+
+
+def _load_file(p: Path, shown: str, *, pyproject: bool, required: bool = True) -> Policy | None:
     note_input(shown)
     try:
         text = p.read_text(encoding="utf-8")
@@ -442,35 +446,7 @@ def with_fail_on(policy: Policy, values: Sequence[str]) -> Policy:
 # --------------------------------------------------------------------------- matching
 
 
-def purl_base(purl: str) -> str:
-    """The purl without version, qualifiers and subpath, percent-decoded, lower-case."""
-    head = purl.split("#", 1)[0].split("?", 1)[0]
-    at = head.rfind("@")
-    if at > head.rfind("/") > 0:
-        head = head[:at]
-    return unquote(head).lower()
-
-
-@lru_cache(maxsize=4096)
-def _normalise_pattern(pattern: str) -> str:
-    pat = unquote(pattern).lower()
-    if pat.startswith("pkg:pypi/"):
-        name, at, version = pat[len("pkg:pypi/") :].partition("@")
-        pat = "pkg:pypi/" + re.sub(r"[-_.]+", "-", name) + at + version
-    return pat
-
-
 def matches(pattern: str, purl: str | None) -> bool:
-    """Whether a component purl matches a policy glob (case-insensitive).
-
-    A pattern without ``@`` is compared with the purl's base (any version);
-    with ``@`` it is compared with ``base@version``.
-    """
-    if not purl:
-        return False
-    pat = _normalise_pattern(pattern)
-    base = purl_base(purl)
-    if "@" in pat.split("/", 1)[-1].lstrip("@"):
-        head = unquote(purl.split("#", 1)[0].split("?", 1)[0]).lower()
-        return fnmatch.fnmatchcase(head, pat)
-    return fnmatch.fnmatchcase(base, pat)
+    """Whether a component purl matches a policy pattern (see ``catalog.patterns.purl_matches``:
+    the catalogue's rule, so policy and catalogue agree on every ecosystem's case rules)."""
+    return purl_matches(pattern, purl)
