@@ -71,6 +71,8 @@ def dataclass_twins(root: type) -> dict[type, type]:
             hints = typing.get_type_hints(tp)
             fields = []
             for f in msgspec.structs.fields(tp):
+                if f.default is msgspec.UNSET:
+                    continue  # omitted from the JSON when unset: the twin leaves it out
                 visit(hints[f.name])
                 spec: Any = dataclasses.field()
                 if f.default is not msgspec.NODEFAULT:
@@ -97,8 +99,9 @@ def to_twin(value: Any, twins: dict[type, type]) -> Any:
             hit = memo.get(id(v))
             if hit is None:
                 cls = twins[type(v)]
+                names = {f.name for f in dataclasses.fields(cls)}
                 hit = memo[id(v)] = cls(
-                    **{f: conv(getattr(v, f)) for f in v.__struct_fields__}
+                    **{f: conv(getattr(v, f)) for f in v.__struct_fields__ if f in names}
                 )
             return hit
         if dataclasses.is_dataclass(v) and not isinstance(v, type):

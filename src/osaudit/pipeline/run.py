@@ -12,7 +12,7 @@ import msgspec
 from osaudit import __version__
 from osaudit.catalog import load_catalog
 from osaudit.metadata.collect import UNREACHABLE
-from osaudit.metadata.interface import MetadataResult, Stats
+from osaudit.metadata.interface import MetadataResult
 from osaudit.model import Sbom
 from osaudit.pipeline import components as stage
 from osaudit.pipeline.header import (
@@ -37,8 +37,6 @@ class AuditResult:
     report: Report
     sbom: Sbom
     policy: Policy
-    metadata_stats: Stats | None = None
-    extra_warnings: tuple[str, ...] = ()
 
 
 def audit(path: str | os.PathLike[str], options: AuditOptions | None = None) -> Report:
@@ -122,9 +120,7 @@ def _build(path: str, options: AuditOptions) -> AuditResult:
         warnings=tuple(warnings),
         components=rows,
     )
-    stats = collected.stats if collected is not None else None
-    extra = tuple(collected.warnings) if collected is not None else ()
-    return AuditResult(report, sbom, policy, stats, extra)
+    return AuditResult(report, sbom, policy)
 
 
 def _metadata_warning_code(message: str) -> str:

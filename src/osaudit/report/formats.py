@@ -32,18 +32,17 @@ class Format:
     name: str
     suffix: str  # without the leading dot: "sarif", "cdx.json"
     render: Formatter
-    description: str
 
 
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("json", "json", json.render, "the full report (JSON Schema: osaudit schema)"),
-        Format("sarif", "sarif", sarif.render, "SARIF 2.1.0 for code scanning"),
-        Format("markdown", "md", markdown.render, "GitHub job summary / pull-request comment"),
-        Format("html", "html", html.render, "a self-contained page"),
-        Format("cyclonedx", "cdx.json", _cyclonedx, "the SBOM enriched with the findings"),
-        Format("csv", "csv", csv.render, "one row per component for spreadsheets"),
+        Format("json", "json", json.render),
+        Format("sarif", "sarif", sarif.render),
+        Format("markdown", "md", markdown.render),
+        Format("html", "html", html.render),
+        Format("cyclonedx", "cdx.json", _cyclonedx),
+        Format("csv", "csv", csv.render),
     )
 }
 
