@@ -1,4 +1,5 @@
-"""Print catalogue coverage: entries per category, per ecosystem and per jurisdiction.
+"""Print catalogue coverage: entries per category, per ecosystem and per jurisdiction, and
+the recall of the labelled vendor SDKs among the top-3,000 PyPI and npm packages.
 
 Usage: python scripts/catalog_stats.py
 """
@@ -7,11 +8,32 @@ from __future__ import annotations
 
 from collections import Counter
 
+import package_labels as pl
+
 from osaudit.catalog import load_catalog
 
 
 def _types(patterns: tuple[str, ...]) -> set[str]:
     return {p.split(":", 1)[1].split("/", 1)[0] for p in patterns if p.startswith("pkg:")}
+
+
+def _labelled(catalog) -> None:
+    ev = pl.evaluate(catalog)
+    print("\nlabelled vendor SDKs among the top 3,000 packages (tests/fixtures/packages/labels.tsv)")
+    for kind in pl.KINDS:
+        total, hit = ev.vendor_total[kind], ev.vendor_hit[kind]
+        print(f"  {kind:5} {hit}/{total} matched by their family, recall {ev.recall(kind):.3f}")
+    print(f"  all   recall {ev.recall():.3f}")
+    for row, label, got in ev.misses:
+        print(f"    missed {row.kind}/{row.name}: labelled {label}, matched {got}")
+    generic = sum(1 for labels in [pl.load_labels()] for v in labels.values() if v[0] == pl.GENERIC)
+    print(f"  generic (labelled non-vendor) packages matched: {len(ev.generic_matched)}"
+          f" of {generic} labelled generic")
+    for row, fam in ev.generic_matched:
+        print(f"    {row.kind}/{row.name} -> {fam}")
+    print(f"  unlabelled top-3,000 packages matched: {len(ev.unlabelled_top_matched)}")
+    print(f"  matches whose summary reads generic: {len(ev.suspicious)}")
+    print(f"  npm/PyPI patterns matching no listed package: {len(ev.unmatched_patterns)}")
 
 
 def main() -> None:
@@ -34,10 +56,14 @@ def main() -> None:
     for eco in sorted(set(fam_eco) | set(alt_eco), key=lambda e: -fam_eco[e]):
         print(f"{eco:11} {fam_eco[eco]:8}  {alt_eco[eco]:12}")
     juris = Counter(f.vendor.jurisdiction or "unknown" for f in families)
-    print("\nfamily vendor jurisdictions: " + ", ".join(f"{k} {v}" for k, v in juris.most_common()))
+    unknown = juris.get("unknown", 0)
+    print(f"\nfamily vendor jurisdictions (unknown {unknown}/{len(catalog.families)} = "
+          f"{unknown / max(len(catalog.families), 1):.1%}): "
+          + ", ".join(f"{k} {v}" for k, v in juris.most_common()))
     steward = Counter(a.jurisdiction or "unknown" for a in alternatives)
     print("alternative steward jurisdictions: "
           + ", ".join(f"{k} {v}" for k, v in steward.most_common()))
+    _labelled(catalog)
 
 
 if __name__ == "__main__":

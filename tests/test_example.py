@@ -22,6 +22,7 @@ NOW = "2026-11-23T00:00:00Z"
 FAMILIES = {
     "boto3": "aws-core-sdk",  # cloud-platform.yaml: pkg:pypi/boto3
     "botocore": "aws-core-sdk",  # cloud-platform.yaml: pkg:pypi/botocore
+    "s3transfer": "aws-core-sdk",  # cloud-platform.yaml: pkg:pypi/s3transfer (boto3 dependency)
     "sentry-sdk": "sentry",  # error-tracking.yaml: pkg:pypi/sentry-sdk
     "@sentry/react": "sentry",  # error-tracking.yaml: pkg:npm/@sentry/*
     "@sentry/browser": "sentry",
@@ -176,7 +177,7 @@ def test_verdict_fail_with_threshold() -> None:
 def test_vendors_and_sovereignty(report: dict[str, Any]) -> None:
     vendors = {v["name"]: v for v in report["summary"]["vendors"]}
     aws = vendors["Amazon Web Services, Inc."]
-    assert (aws["families"], aws["components"], aws["jurisdiction"]) == (["aws-core-sdk"], 2, "US")
+    assert (aws["families"], aws["components"], aws["jurisdiction"]) == (["aws-core-sdk"], 3, "US")
     levels = [v["worst_level"] for v in report["summary"]["vendors"]]
     rank = ["none", "low", "medium", "high", "critical"]
     assert [rank.index(x) for x in levels] == sorted((rank.index(x) for x in levels), reverse=True)
