@@ -56,6 +56,7 @@ class Depth:
 
     depths: dict[str, bool]
     introduced: dict[str, tuple[str, ...]]
+    direct: frozenset[str] | None = None  # the direct refs; None when there is no graph
 
     def of(self, ref: str) -> bool | None:
         return self.depths.get(ref)
@@ -66,10 +67,12 @@ def depth(sbom: Sbom) -> Depth:
     pull them in. A component the graph does not reach is unknown, not transitive."""
     rel = relation(sbom)
     depths = {ref: r == "direct" for ref, r in rel.items() if r in ("direct", "transitive")}
+    has_graph = any(r in ("direct", "transitive", "unreachable") for r in rel.values())
+    direct = frozenset(ref for ref, d in depths.items() if d) if has_graph else None
     transitive = [ref for ref, is_direct in depths.items() if not is_direct]
     if not transitive:
-        return Depth(depths, {})
-    return Depth(depths, dict(introduced_by(sbom, transitive)))
+        return Depth(depths, {}, direct)
+    return Depth(depths, dict(introduced_by(sbom, transitive)), direct)
 
 
 LicenceScorer = Callable[[Component, Family | None], LicenceAxis]
