@@ -161,7 +161,11 @@ def test_verdict_justify(report: dict[str, Any]) -> None:
     aws = next(j for j in justs if j["family"] == "aws-core-sdk")
     assert "proprietary service sdk" in aws["why"]
     roles = {p["name"]: (p["role"], p["via"]) for p in aws["packages"]}
-    assert roles == {"boto3": ("client", []), "botocore": ("plumbing", ["pkg:pypi/boto3@1.35.36"])}
+    assert roles == {
+        "boto3": ("client", []),
+        "botocore": ("plumbing", ["pkg:pypi/boto3@1.35.36"]),
+        "s3transfer": ("plumbing", ["pkg:pypi/boto3@1.35.36"]),
+    }
     assert all(g["passed"] for g in v["gates"])
 
 
