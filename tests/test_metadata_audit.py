@@ -105,3 +105,27 @@ def test_policy_can_fail_the_run_when_no_metadata_service_answers(sbom, tmp_path
         report = _audit(sbom, tmp_path / "r2.json", monkeypatch, srv.url, "--policy", str(policy))
     (gate,) = [g for g in report["verdict"]["gates"] if g["name"] == "metadata-reachable"]
     assert gate["passed"] is True
+
+
+def test_policy_metadata_unreachable_must_be_a_boolean(sbom, tmp_path, capsys):
+    policy = tmp_path / "osaudit.toml"
+    policy.write_text('[fail-on]\nmetadata-unreachable = "yes"\n', encoding="utf-8")
+    rc = main(["audit", str(sbom), "--offline", "--quiet", "--policy", str(policy)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "metadata-unreachable" in err and "true or false" in err
+
+
+def test_unreachable_metadata_is_a_banner_in_markdown_and_html(sbom, tmp_path, monkeypatch):
+    monkeypatch.setenv("OSAUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    for name in ("DEPSDEV", "ECOSYSTEMS", "OSV", "SCORECARD"):
+        monkeypatch.setenv(f"OSAUDIT_{name}_URL", closed_port_url())
+    out = {}
+    for fmt, ext in (("markdown", "md"), ("html", "html")):
+        path = tmp_path / f"r.{ext}"
+        rc = main(["audit", str(sbom), "--now", "2026-11-01T00:00:00Z", "--format", fmt,
+                   "-o", str(path), "--quiet"])
+        assert rc in (0, 1)
+        out[fmt] = path.read_text(encoding="utf-8")
+    assert "> **Maintenance unknown:** no metadata service could be reached" in out["markdown"]
+    assert '<p role="alert"><strong>Maintenance unknown:</strong> no metadata service' in out["html"]
+    assert "--offline" in out["html"]

@@ -258,3 +258,40 @@ def test_fixtures_name_their_sources():
         data = json.loads((FIXTURES / f"{name}.json").read_text())
         assert len(data["$source"]) > 40
     assert (FIXTURES / "SOURCES.md").is_file()
+
+
+def test_ecosystems_requests_stay_within_the_run_budget(server, tmp_path):
+    """ecosyste.ms allows 5,000 requests per hour per IP: a run stops at its budget, saying so."""
+    comps = [_comp(f"n{i}", f"pkg:npm/nothing-{i}@1.0.0") for i in range(250)]
+    with ApiServer() as eco:
+        cfg = config(server.url, tmp_path, ecosystems_url=eco.url, ecosystems_budget=2)
+        result = collect(comps, cfg, now=NOW)
+        assert eco.count("/api/v1/packages/bulk_lookup") == 2
+    refused = [
+        f.status_of("ecosyste.ms")
+        for f in result.facts.values()
+        if f.status_of("ecosyste.ms").status == "error"
+    ]
+    assert len(refused) == 50  # the third bulk call (50 packages) was not sent
+    assert "request budget of 2 per run" in refused[0].reason
+    assert all(f.status_of("osv").status == "ok" for f in result.facts.values())
+
+
+def test_cadence_from_the_ecosystems_release_count_where_depsdev_has_no_list(server, tmp_path):
+    """Composer is not at deps.dev: the interval comes from ecosyste.ms' count and span."""
+    server.data["ecosystems"]["pkg:composer/acme/mailer"] = [
+        {
+            "name": "acme/mailer",
+            "ecosystem": "packagist",
+            "purl": "pkg:composer/acme/mailer",
+            "versions_count": 11,
+            "first_release_published_at": "2015-01-01T00:00:00.000Z",
+            "latest_release_published_at": "2020-01-01T00:00:00.000Z",
+            "registry": {"name": "packagist.org", "ecosystem": "packagist", "default": True},
+        }
+    ]
+    comps = [_comp("mailer", "pkg:composer/acme/mailer@1.0.0")]
+    facts = collect(comps, config(server.url, tmp_path), now=NOW).facts["mailer"]
+    assert facts.versions_count == 11 and facts.releases == ()
+    stale = {r.code: r for r in score_maintenance(facts, now=NOW).reasons}["MT-STALE"]
+    assert "mean interval 182 days over 11 releases (ecosyste.ms)" in stale.message

@@ -135,6 +135,9 @@ def parse_lookup(data: Any) -> dict[str, object] | None:
         out["status"] = status.lower()
         if status.lower() in DEPRECATED_STATUS:
             out["deprecated"] = True
+    count = _int(pkg.get("versions_count"))
+    if count is not None:
+        out["versions_count"] = count
     maintainers = pkg.get("maintainers")
     if isinstance(maintainers, list) and maintainers:
         out["maintainers"] = len(maintainers)

@@ -81,6 +81,7 @@ class PackageFacts:
     latest_version: str | None = None
     latest_published_at: str | None = None
     first_published_at: str | None = None
+    versions_count: int | None = None  # releases the registry lists (ecosyste.ms)
     deprecated: bool | None = None
     deprecated_source: SourceName | None = None
     status: str | None = None  # registry status: deprecated / removed / unpublished / archived...

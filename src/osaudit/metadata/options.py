@@ -37,7 +37,7 @@ def metadata_options(func: F) -> F:
             type=click.FloatRange(0.1, 600),
             default=10.0,
             show_default=True,
-            help="Per-request timeout in seconds.",
+            help="Per-request timeout in seconds, the whole answer included (an OSV batch gets 40).",
         ),
         click.option(
             "--depsdev-url",

@@ -442,6 +442,11 @@ def render(report: Report, ctx: RenderContext) -> bytes:
         f"({h(sbom.format, 20)} {h(sbom.spec_version, 10)}), generated "
         f"{h(report.generated_at, 40)} by osaudit {h(report.tool.version, 20)}</p></header>"
         "<main>"
+        + "".join(
+            f'<p role="alert"><strong>Maintenance unknown:</strong> {h(w.message, 400)}</p>'
+            for w in report.warnings
+            if w.code == "MT-UNREACHABLE-ALL"
+        )
         + _verdict(report)
         + _cards(report)
         + _summary(report)

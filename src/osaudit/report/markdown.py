@@ -99,6 +99,11 @@ def _sections(report: Report, note: str) -> list[_Section]:
         "",
     ]
     head += [f"- {md(r, 300)}" for r in verdict.reasons]
+    head += [
+        f"\n> **Maintenance unknown:** {md(w.message, 400)}"
+        for w in report.warnings
+        if w.code == "MT-UNREACHABLE-ALL"
+    ]
     coverage = summary.coverage
     head += [
         "",

@@ -110,6 +110,20 @@ def release_interval(releases: tuple[Release, ...]) -> tuple[int, int]:
     return max(MIN_INTERVAL_DAYS, int(median(gaps))), len(gaps)
 
 
+def cadence(f: PackageFacts) -> tuple[int, str]:
+    """(release interval in days, how it was found): the release list, else the registry's
+    release count over its first-to-latest span (ecosyste.ms), else the assumed interval."""
+    interval, n = release_interval(f.releases)
+    if n >= 2:
+        return interval, f"median interval {interval} days over {n} intervals"
+    first, latest = parse_date(f.first_published_at), parse_date(f.latest_published_at)
+    count = f.versions_count or 0
+    if count >= 3 and first is not None and latest is not None and latest > first:
+        mean = max(MIN_INTERVAL_DAYS, _days(latest, first) // (count - 1))
+        return mean, f"mean interval {mean} days over {count} releases (ecosyste.ms)"
+    return interval, f"assumed interval {interval} days"
+
+
 class _Builder:
     def __init__(self, facts: PackageFacts) -> None:
         self.facts = facts
@@ -221,12 +235,7 @@ def _activity_rules(b: _Builder, now: datetime, finished: str | None) -> list[st
     if latest is None:
         return waived
     since = _days(now, latest)
-    interval, n = release_interval(f.releases)
-    basis = (
-        f"median interval {interval} days over {n} intervals"
-        if n >= 2
-        else (f"assumed interval {interval} days")
-    )
+    interval, basis = cadence(f)
     ratio = since / interval
     points = 0
     if since >= 730 and ratio >= 3:
@@ -452,6 +461,7 @@ def facts_to_json(facts: PackageFacts) -> dict[str, Any]:
         "latest_version",
         "latest_published_at",
         "first_published_at",
+        "versions_count",
         "deprecated",
         "status",
         "archived",
