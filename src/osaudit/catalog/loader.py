@@ -121,7 +121,13 @@ def _cache_read(path: Path) -> list[tuple[str, dict[str, Any]]] | None:
         return None
     if not isinstance(data, dict) or data.get("version") != _CACHE_VERSION:
         return None
-    return [(kind, raw) for kind, raw in data["entries"]]
+    entries = data.get("entries")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, list) and len(e) == 2 and e[0] in KINDS and isinstance(e[1], dict)
+        for e in entries
+    ):
+        return None  # valid JSON of the wrong shape: rebuilt and overwritten
+    return [(kind, raw) for kind, raw in entries]
 
 
 def _cache_write(path: Path, entries: list[tuple[str, dict[str, Any]]]) -> None:
@@ -158,7 +164,13 @@ def load_catalog(
     ).hexdigest()
     cache_file = cache_dir() / f"{key}.json"
     entries = _cache_read(cache_file) if use_cache else None
-    if entries is None:
+    built = None
+    if entries is not None:
+        try:
+            built = build_entries(entries)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            entries = None  # right outline, foreign content: rebuilt and overwritten below
+    if entries is None or built is None:
         layers = [read_layer(name, files) for name, files in sources]
         merged, violations = merge_layers(layers)
         if violations:
@@ -168,8 +180,9 @@ def load_catalog(
             )
         entries = [(e.kind, e.data) for e in sorted(merged.values(), key=lambda e: e.id)]
         assert all(e.valid for e in merged.values())  # invalid entries always report violations
+        built = build_entries(entries)
         if use_cache:
             _cache_write(cache_file, entries)
-    families, alternatives, unverified = build_entries(entries)
+    families, alternatives, unverified = built
     files = tuple(str(path) for _name, gathered in sources for path, _label, _data in gathered)
     return Catalog(families, alternatives, digest=digest, sources=files, unverified=unverified)

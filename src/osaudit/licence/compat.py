@@ -32,10 +32,9 @@ from pathlib import Path
 
 import yaml
 from license_expression import ExpressionError, LicenseWithExceptionSymbol
-from licensecheck.license_matrix import liceCompat
-from licensecheck.types import License
 from loguru import logger
 
+from osaudit.licence._licensecheck import License, liceCompat
 from osaudit.licence.categories import expression_facts, licence_facts
 from osaudit.licence.normalise import derive_expression, licensing
 

@@ -12,8 +12,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from osaudit import jsontext
 from osaudit.catalog.patterns import purl_key
-from osaudit.errors import InputError
+from osaudit.errors import InputError, note_input
 from osaudit.naming import display_name
 from osaudit.report.escape import md, plain
 from osaudit.report.model import ComponentResult, Report
@@ -24,16 +25,19 @@ AXIS_LABEL: dict[Axis, str] = {"lockin": "lock-in", "licence": "licence", "maint
 
 def load_report(path: str) -> Report:
     """Read one report; InputError naming the file and place on bad input."""
+    note_input(path)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read report: {exc.strerror or exc}") from None
     try:
-        data = json.loads(raw)
+        data, _ = jsontext.loads(raw.decode("utf-8"))  # lone surrogates -> U+FFFD
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{path}: nesting too deep for an osaudit report") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a JSON object (an osaudit report)")
     version = data.get("schema_version")

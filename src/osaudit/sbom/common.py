@@ -88,6 +88,7 @@ class Builder:
         self.warnings: list[Warning] = []
         self.extra_refs: set[str] = set()  # refs allowed in the graph besides components
         self.ignored_refs: set[str] = set()  # known non-components (files, documents): dropped
+        self._next_suffix: dict[str, int] = {}  # ref -> next free "#n" for a clashing ref
 
     # ------------------------------------------------------------------ warnings
     def warn(self, code: str, message: str, location: str | None = None) -> None:
@@ -148,9 +149,10 @@ class Builder:
                 self.warn("duplicate-ref", f"duplicate ref {ref!r}: entries merged", location)
                 self.components[ref] = merge(first, comp)
                 return ref
-            n = 2
+            n = self._next_suffix.get(ref, 2)
             while f"{ref}#{n}" in self.components:
                 n += 1
+            self._next_suffix[ref] = n + 1  # 20,000 entries sharing a ref stay linear
             new_ref = f"{ref}#{n}"
             self.warn("duplicate-ref", f"ref {ref!r} names two different components; the "
                       f"second is kept as {new_ref!r}", location)  # fmt: skip

@@ -6,6 +6,8 @@ into the JSON shape and handed to the JSON reader so both follow one set of rule
 
 from __future__ import annotations
 
+import codecs
+import re
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
@@ -23,8 +25,46 @@ _SCALARS = ("author", "publisher", "group", "name", "version", "description", "s
 _SCALARS_SET = frozenset(_SCALARS)
 
 
+_DECL_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*["'])([^"']*)(["'])""")
+
+
+def _utf8_declaration(path: str, data: bytes) -> bytes:
+    """``data`` (already UTF-8, see sniff.decode) with an encoding declaration it can honour.
+
+    A UTF-16/32 declaration came with a byte-order mark the bytes were decoded from:
+    it is rewritten to UTF-8. An unknown or multi-byte encoding is one clear error.
+    """
+    m = _DECL_ENCODING.match(data[:512])
+    if not m:
+        return data
+    declared = m.group(2).decode("ascii", "replace")
+    try:
+        name = codecs.lookup(declared).name
+    except LookupError:
+        raise InputError(
+            f"{path}: line 1: XML declares unknown encoding {declared[:40]!r}; use UTF-8"
+        ) from None
+    if name.startswith(("utf-16", "utf-32")):
+        return m.group(1) + b"UTF-8" + m.group(3) + data[m.end() :]
+    if name not in ("utf-8", "ascii") and not _single_byte(name):
+        raise InputError(
+            f"{path}: line 1: XML declares encoding {declared[:40]!r}, which osaudit does "
+            "not read; use UTF-8"
+        )
+    return data
+
+
+def _single_byte(codec: str) -> bool:
+    """Codecs pyexpat accepts (its own test: 256 bytes decode to 256 characters)."""
+    try:
+        return len(bytes(range(256)).decode(codec, errors="replace")) == 256
+    except (UnicodeDecodeError, LookupError):
+        return False
+
+
 def parse(path: str, data: bytes) -> Element:
     """Parse XML safely; one clear InputError for bombs, external entities and syntax errors."""
+    data = _utf8_declaration(path, data)
     try:
         root: Element = fromstring(data)
     except DefusedXmlException as exc:
@@ -32,6 +72,8 @@ def parse(path: str, data: bytes) -> Element:
             f"{path}: XML declares entities or external references, refused "
             f"(possible XML bomb or XXE): {type(exc).__name__}"
         ) from None
+    except (LookupError, ValueError) as exc:  # an encoding expat cannot use after all
+        raise InputError(f"{path}: line 1: XML encoding not readable ({exc}); use UTF-8") from None
     except ParseError as exc:
         line, col = getattr(exc, "position", (0, 0))
         raise InputError(f"{path}: line {line} column {col + 1}: invalid XML: {_msg(exc)}") from None

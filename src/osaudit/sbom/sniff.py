@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import orjson
 
+from osaudit import jsontext
 from osaudit.errors import InputError
 from osaudit.model import Warning
 
@@ -71,25 +72,43 @@ def decode(path: str, data: bytes) -> tuple[bytes, list[Warning]]:
 
 
 def parse_json(path: str, data: bytes) -> tuple[Any, list[Warning]]:
-    """Parse JSON with orjson; fall back to a tolerant parse for raw control characters."""
+    """Parse JSON with orjson; fall back to a tolerant parse (raw control characters,
+    lone UTF-16 surrogates, integers beyond 4,000 digits), each with a warning."""
     try:
         return orjson.loads(data), []
     except orjson.JSONDecodeError as exc:
         err = exc
     try:
-        value = json.loads(data.decode("utf-8"), strict=False)
+        value, repairs = jsontext.loads(data.decode("utf-8"), strict=False)
     except (json.JSONDecodeError, RecursionError):
         raise InputError(
             f"{path}: line {err.lineno} column {err.colno}: invalid JSON: {_short(err.msg)}"
         ) from None
-    return value, [
-        Warning(
-            "json-control-characters",
-            f"not strict JSON ({_short(err.msg)}, e.g. raw control characters in strings); "
-            "read tolerantly",
-            f"line {err.lineno}",
+    warnings: list[Warning] = []
+    if repairs.surrogates:
+        warnings.append(Warning(
+            "json-lone-surrogate",
+            f"{repairs.surrogates} string(s) hold a lone UTF-16 surrogate (\\ud800-\\udfff), "
+            "which is not text: each replaced by U+FFFD",
+            repairs.surrogate_at,
+        ))  # fmt: skip
+    if repairs.big_ints:
+        warnings.append(Warning(
+            "json-huge-integer",
+            f"{len(repairs.big_ints)} integer(s) of more than {jsontext.MAX_INT_DIGITS} digits "
+            f"(longest {max(repairs.big_ints)}): kept as text",
+            None,
+        ))  # fmt: skip
+    if not warnings or ("surrogate" not in err.msg and "number" not in err.msg):
+        warnings.append(
+            Warning(
+                "json-control-characters",
+                f"not strict JSON ({_short(err.msg)}, e.g. raw control characters in strings); "
+                "read tolerantly",
+                f"line {err.lineno}",
+            )
         )
-    ]
+    return value, warnings
 
 
 def _short(msg: str) -> str:

@@ -57,13 +57,13 @@ def tokens(path: str, text: str, bad: list[int]) -> list[tuple[int, str, str]]:
             continue
         value = value.strip()
         if value.startswith("<text>"):
-            body = value[len("<text>") :]
-            while "</text>" not in body:
+            parts = [value[len("<text>") :]]
+            while "</text>" not in parts[-1]:  # only the newest line is searched: linear
                 if i >= len(lines):
                     raise InputError(f"{path}: line {start}: <text> is never closed")
-                body += "\n" + lines[i]
+                parts.append(lines[i])
                 i += 1
-            value = body.split("</text>", 1)[0].strip()
+            value = "\n".join(parts).split("</text>", 1)[0].strip()
         out.append((start, tag.strip(), value))
     return out
 
