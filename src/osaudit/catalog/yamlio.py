@@ -69,8 +69,9 @@ def check_aliases(text: str | bytes) -> None:
             nodes += size
             if aliases > MAX_ALIASES or copied > MAX_ALIASED_NODES:
                 mark = event.start_mark
+                where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
                 raise yaml.YAMLError(
-                    f"line {mark.line + 1}, column {mark.column + 1}: too many YAML aliases "
+                    f"{where}too many YAML aliases "
                     f"(a catalogue file may use at most {MAX_ALIASES}, copying at most "
                     f"{MAX_ALIASED_NODES} nodes)"
                 )
