@@ -49,11 +49,40 @@ def _edges(n: int, seed: int = 42) -> tuple[list[int], dict[int, list[int]]]:
     return direct, children
 
 
-def write_synthetic(path: str | Path, n: int, fmt: str) -> Path:
-    """Write an SBOM of ``n`` components in ``fmt`` to ``path``; return the path."""
+def _random_edges(n: int, seed: int = 42) -> tuple[list[int], dict[int, list[int]]]:
+    """A merged-monorepo shape: the root depends on its (at most 100) workspace projects;
+    every component depends on up to 3 others anywhere in the SBOM, so there are cycles
+    and many paths to one component.
+
+    The root's fan-out is capped because in a random graph nearly every component is
+    reached from nearly every direct dependency: with 5% direct (5,000 at 100k) the
+    report's ``introduced_by`` lists alone hold ~170M refs (a 3 GB report), a cost of
+    the output that no graph algorithm can remove.
+    """
+    rng = random.Random(seed)  # noqa: S311 - benchmark data, not security
+    direct = list(range(max(1, min(n // 20, 100))))
+    children: dict[int, list[int]] = {}
+    for i in range(n):
+        kids = sorted({rng.randrange(0, n) for _ in range(rng.randint(0, 3))} - {i})
+        if kids:
+            children[i] = kids
+    return direct, children
+
+
+GRAPHS = ("tree", "random")
+
+
+def write_synthetic(path: str | Path, n: int, fmt: str, graph: str = "tree") -> Path:
+    """Write an SBOM of ``n`` components in ``fmt`` to ``path``; return the path.
+
+    ``graph``: ``tree`` (each component depended on by one earlier one) or ``random``
+    (each depends on up to 3 others anywhere, see :func:`_random_edges`).
+    """
     p = Path(path)
     comps = _components(n)
-    direct, children = _edges(n)
+    if graph not in GRAPHS:
+        raise ValueError(f"unknown graph shape {graph!r}; expected one of {', '.join(GRAPHS)}")
+    direct, children = _edges(n) if graph == "tree" else _random_edges(n)
     writer = {
         "cyclonedx-json": _cdx_json,
         "cyclonedx-xml": _cdx_xml,
@@ -206,5 +235,5 @@ def _spdx3(comps: list[dict[str, Any]], direct: list[int], children: dict[int, l
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2)
 
 
-if __name__ == "__main__":  # python benchmarks/synth.py OUT N FORMAT
-    write_synthetic(sys.argv[1], int(sys.argv[2]), sys.argv[3])
+if __name__ == "__main__":  # python benchmarks/synth.py OUT N FORMAT [tree|random]
+    write_synthetic(sys.argv[1], int(sys.argv[2]), sys.argv[3], *sys.argv[4:5])

@@ -127,7 +127,7 @@ def introduced_by(sbom: Sbom, refs: Iterable[str]) -> dict[str, tuple[str, ...]]
     if len(wanted) > FORWARD_THRESHOLD:
         up = _forward(sbom, direct, root)
         for ref in wanted:
-            out[ref] = (ref,) if ref in direct else tuple(sorted(up.get(ref, ())))
+            out[ref] = (ref,) if ref in direct else up.get(ref, ())
         return out
     parents = _parents(sbom)
     memo: dict[str, frozenset[str]] = {}
@@ -142,9 +142,21 @@ def introduced_by(sbom: Sbom, refs: Iterable[str]) -> dict[str, tuple[str, ...]]
 FORWARD_THRESHOLD = 64  # above this many refs, one forward pass beats walks up per ref
 
 
-def _forward(sbom: Sbom, direct: frozenset[str], root: str | None) -> dict[str, frozenset[str]]:
-    """For every node reachable from a direct dependency: the direct deps it is reached
-    through. One worklist pass from the direct deps; sets are shared along chains."""
+def _forward(sbom: Sbom, direct: frozenset[str], root: str | None) -> dict[str, tuple[str, ...]]:
+    """For every node reachable from a direct dependency: the sorted direct deps it is
+    reached through (paths through the root do not count). A worklist bounded to a few
+    visits per edge, else strongly connected components and bitsets: never per path."""
+    budget = len(direct) + sum(len(v) for v in sbom.dependencies.values())
+    up = _forward_worklist(sbom, direct, root, budget)
+    return up if up is not None else _forward_scc(sbom, direct, root)
+
+
+def _forward_worklist(
+    sbom: Sbom, direct: frozenset[str], root: str | None, budget: int
+) -> dict[str, tuple[str, ...]] | None:
+    """The same sets by a worklist from the direct deps, sets shared along chains: the
+    fastest way on tree-like graphs, but a node is revisited each time its set grows,
+    so after ``budget`` visits it gives up (None) and the SCC pass takes over."""
     up: dict[str, frozenset[str]] = {d: frozenset((d,)) for d in direct}
     deps = sbom.dependencies
     queue = deque(sorted(direct))
@@ -162,7 +174,113 @@ def _forward(sbom: Sbom, direct: frozenset[str], root: str | None) -> dict[str, 
             else:
                 up[child] = old | cur_set
             queue.append(child)
+            budget -= 1
+            if budget < 0:
+                return None
+    decoded: dict[int, tuple[str, ...]] = {}
+    out: dict[str, tuple[str, ...]] = {}
+    for ref, refs in up.items():
+        t = decoded.get(id(refs))
+        if t is None:
+            t = decoded[id(refs)] = tuple(sorted(refs))
+        out[ref] = t
+    return out
+
+
+def _forward_scc(sbom: Sbom, direct: frozenset[str], root: str | None) -> dict[str, tuple[str, ...]]:
+    """For every node reachable from a direct dependency: the direct deps it is reached
+    through (paths through the root do not count).
+
+    Cost does not grow with the number of paths: strongly connected components of
+    the part of the graph reachable from the direct deps (iterative Tarjan), then one
+    pass over them in topological order, each carrying a bitset (a Python int) of the
+    direct deps that reach it; bit ``i`` is the ``i``-th direct dep in sorted order,
+    so a set decodes already sorted. Nodes with the same bitset share one tuple.
+    """
+    deps = sbom.dependencies
+    order = sorted(direct)
+    bit = {d: 1 << i for i, d in enumerate(order)}
+    comp_of: dict[str, int] = {}  # node -> its SCC number (Tarjan: reverse topological)
+    members: list[list[str]] = []
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    counter = 0
+    for start in order:
+        if start in index:
+            continue
+        index[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        work = [(start, iter(deps.get(start, ())))]
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child == root:
+                    continue
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(deps.get(child, ()))))
+                    advanced = True
+                    break
+                if child in on_stack and index[child] < low[node]:
+                    low[node] = index[child]
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                if low[node] < low[parent]:
+                    low[parent] = low[node]
+            if low[node] == index[node]:
+                scc: list[str] = []
+                while True:
+                    m = stack.pop()
+                    on_stack.discard(m)
+                    comp_of[m] = len(members)
+                    scc.append(m)
+                    if m == node:
+                        break
+                members.append(scc)
+    # Tarjan numbers SCCs in reverse topological order: walk them from the last.
+    masks = [0] * len(members)
+    for c in range(len(members) - 1, -1, -1):
+        mask = masks[c]
+        for m in members[c]:
+            mask |= bit.get(m, 0)
+        masks[c] = mask
+        for m in members[c]:
+            for child in deps.get(m, ()):
+                cc = comp_of.get(child)
+                if cc is not None and cc != c:
+                    masks[cc] |= mask
+    decoded: dict[int, tuple[str, ...]] = {}
+    up: dict[str, tuple[str, ...]] = {}
+    for c, nodes in enumerate(members):
+        mask = masks[c]
+        refs = decoded.get(mask)
+        if refs is None:
+            refs = decoded[mask] = _bits(mask, order)
+        for m in nodes:
+            up[m] = refs
     return up
+
+
+def _bits(mask: int, order: list[str]) -> tuple[str, ...]:
+    """The refs whose bits are set in ``mask``, in bit (sorted) order."""
+    digits = bin(mask)[:1:-1]  # least significant bit first
+    out = []
+    i = digits.find("1")
+    while i >= 0:  # str.find skips the zero bits in C: cost per set bit, not per bit
+        out.append(order[i])
+        i = digits.find("1", i + 1)
+    return tuple(out)
 
 
 def _ancestors_in(
