@@ -183,11 +183,22 @@ def _cli(*args: str, **kw: object) -> subprocess.Popen[bytes]:
 
 def test_sigint_exits_130(tmp_path: Path) -> None:
     fifo = tmp_path / "never-written.json"
-    os.mkfifo(fifo)  # opening it blocks: the audit is busy when the signal comes
+    os.mkfifo(fifo)  # the audit blocks reading it: busy when the signal comes
     proc = _cli("audit", str(fifo), "--offline", stderr=subprocess.PIPE, stdout=subprocess.PIPE)
-    time.sleep(1.5)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
+    deadline = time.monotonic() + 120
+    writer = None
+    while writer is None:  # opening the write end succeeds once the audit opened the read end
+        try:
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:
+            assert time.monotonic() < deadline and proc.poll() is None, "audit never read"
+            time.sleep(0.05)
+    try:
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        os.close(writer)
     assert proc.returncode == 130, err
     assert b"interrupted" in err and b"Traceback" not in err
 
