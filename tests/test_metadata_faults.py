@@ -205,10 +205,12 @@ def _many(cfg, urls):
 
 
 def test_per_host_rate_limit_spaces_requests(server, tmp_path):
-    cfg = config(server.url, tmp_path, rate_per_host=20.0)
+    cfg = config(server.url, tmp_path, rate_per_host=5.0)
     _many(cfg, [server.url + VERSION] * 6)
     times = sorted(r.at for r in server.requests)
-    assert times[-1] - times[0] >= 5 / 20 * 0.9  # 6 starts, 1/20 s apart
+    # 6 starts 1/5 s apart span 1 s; unthrottled they span ~0. The server sees arrivals, and on
+    # a loaded runner the first one (new connection) can land late: allow one interval of jitter.
+    assert times[-1] - times[0] >= 4 / 5
 
 
 def test_concurrency_is_bounded(tmp_path):
