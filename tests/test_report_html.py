@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import re
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
-from osaudit.report import RenderContext, render
-from osaudit.report.html import SCRIPT
-from tests.test_report_support import hostile_report, sample_report
+import msgspec
+import pytest
+
+from osaudit.report import RenderContext, Report, render
+from osaudit.report.html import SCRIPT, script_hash
+from tests.conftest import CORPUS
+from tests.test_report_support import ROOT, hostile_report, sample_report
 
 URL_ATTRS = {"src", "href", "action", "formaction", "poster", "data", "srcset", "xlink:href"}
 
@@ -104,3 +110,128 @@ def test_hostile_report_has_no_live_markup():
 def test_deterministic():
     report = sample_report()
     assert render("html", report, RenderContext()) == render("html", report, RenderContext())
+
+
+# --------------------------------------------------------------------------- issue 14 "HTML"
+# The example SBOM with its policy and the Airflow SBOM of the corpus, through the pipeline.
+
+EXAMPLE = ROOT / "examples" / "citizen-portal.cdx.json"
+AIRFLOW = CORPUS / "large" / "interlynk-io_sbomqs__samples_apache_airflow-sbom-2.8.0-python3.10.json"
+
+
+def _pipeline(path, **kw) -> Report:
+    from osaudit.pipeline import AuditOptions, build
+
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    return build(str(path), AuditOptions(offline=True, now=now, collect_metadata=False,
+                                         **kw)).report
+
+
+@pytest.fixture(scope="module")
+def example() -> Report:
+    return _pipeline(EXAMPLE, policy=str(ROOT / "examples" / "osaudit.toml"))
+
+
+@pytest.fixture(scope="module")
+def airflow() -> Report:
+    if not AIRFLOW.is_file():
+        pytest.skip(f"Airflow SBOM not found at {AIRFLOW} (CI provides ../shared/corpus)")
+    return _pipeline(AIRFLOW)
+
+
+def test_tables_have_captions_and_scoped_headers(example):
+    page, parser = _parse(example)
+    tags = [t for t, _ in parser.tags]
+    tables = [i for i, t in enumerate(tags) if t == "table"]
+    assert len(tables) >= 3
+    assert all(tags[i + 1] == "caption" for i in tables), "every table starts with a caption"
+    ths = [a for t, a in parser.tags if t == "th"]
+    assert ths and all(a.get("scope") in ("col", "row", "rowgroup") for a in ths)
+    assert "all:unset" not in page and ":focus-visible{outline:3px solid" in page
+
+
+def test_art41_legend_and_evidence_beside_the_verdict(example):
+    page, _ = _parse(example)
+    verdict = page[page.index('<section class="verdict'):]
+    verdict = verdict[: verdict.index("</section>")]
+    assert "proposed EU Cloud and AI Development Act" in verdict
+    assert "open source first" in verdict
+    ev = example.verdict.evidence
+    assert ev is not None and not isinstance(ev, type(msgspec.UNSET))
+    assert "Evidence behind the verdict" in verdict
+    assert f"{ev.licence.known} of {ev.components}" in verdict
+    assert f"{ev.catalogue.catalogued} catalogued" in verdict
+    assert f"Maintenance data</dt><dd>{ev.metadata.known} of {ev.components}" in verdict
+    legend = page[page.index('<section class="legend"'):]
+    for level in ("none", "low", "medium", "high", "critical", "unknown"):
+        assert f'class="badge l-{level}"' in legend
+    for swap in ("api-compatible", "adapter", "rewrite"):
+        assert f"<code>{swap}</code>" in legend
+
+
+def _rows(page: str) -> list[str]:
+    return re.findall(r'<tr data-index="\d+"[^>]*>.*?</tr>', page)
+
+
+def test_example_rows_grouped_by_vendor_product(example):
+    page, _ = _parse(example)
+    bodies = re.findall(r"<tbody><tr class=\"group\">(.*?)</tbody>", page)
+    products = example.summary.vendor_products
+    assert len(bodies) == len(products) + 1  # then the packages outside any product
+    for body, product in zip(bodies, products, strict=False):
+        assert f"Vendor product: {html.escape(product.name)}" in body
+        names = {p.name for p in product.clients} | {p.name for p in product.plumbing}
+        shown = {re.match(r"<td>([^<]*)", r[r.index("<td>"):]).group(1).strip()
+                 for r in _rows(body)}
+        assert {n.split("/")[-1] for n in shown} == {n.split("/")[-1] for n in names}
+    sentry = bodies[[p.family for p in products].index("sentry")]
+    assert "plumbing, via" in sentry  # @sentry/core and friends arrive through the clients
+
+
+def test_airflow_versions_of_one_package_share_a_row(airflow):
+    page, _ = _parse(airflow)
+    rows = _rows(page)
+    packages = {(c.ecosystem, c.group, c.name) for c in airflow.components}
+    assert len(airflow.components) == 1749 and len(rows) == len(packages) == 1473
+    runtime = [c.version for c in airflow.components
+               if c.group == "@babel" and c.name == "runtime"]
+    assert len(runtime) == 8
+    row = next(r for r in rows if "<td>@babel/runtime <" in r)
+    assert 'data-components="8"' in row
+    assert all(html.escape(v) in row for v in runtime if v)
+    # per-axis filter data: the levels of the row's versions
+    for r in rows:
+        for axis in ("lockin", "licence", "maintenance"):
+            levels = re.search(rf'data-{axis}="([a-z ]+)"', r).group(1).split()
+            assert levels and set(levels) <= {"none", "low", "medium", "high", "critical",
+                                              "unknown"}
+    unknown = sum(int(re.search(r'data-components="(\d+)"', r).group(1)) for r in rows
+                  if 'data-licence="unknown"' in r)  # every version's licence unknown
+    assert unknown == airflow.summary.coverage.licence_unknown == 1559
+
+
+def test_print_layout_puts_the_executive_summary_first(example):
+    page, _ = _parse(example)
+    summary = page.index('id="executive-summary"')
+    details = page.index('id="details"')
+    assert summary < page.index('class="verdict') < page.index("Justifications required")
+    assert page.index('class="legend"') < details < page.index('id="components"')
+    css = page[page.index("@media print{"):]
+    assert ".details{break-before:page}" in css and "@page{size:A4" in css
+
+
+def test_csp_stays_strict():
+    page, parser = _parse(sample_report())
+    csp = next(a["content"] for t, a in parser.tags if t == "meta" and a.get("http-equiv"))
+    assert csp is not None
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["script-src"] == f"'{script_hash()}'"
+    assert "unsafe" not in directives["script-src"] and "default-src" in directives
+    assert directives["default-src"] == "'none'"
+
+
+def test_airflow_deterministic_and_escaped(airflow):
+    one = render("html", airflow, RenderContext())
+    assert one == render("html", airflow, RenderContext())
+    _, parser = _parse(airflow)
+    _assert_inert(parser)

@@ -2,8 +2,12 @@
 
 Nothing is loaded from anywhere: a strict Content-Security-Policy allows only the
 inline style and the one inline script whose SHA-256 is computed at render time.
-The component table is rendered server-side (readable with JavaScript off); the
-script only adds sorting and filtering. Every SBOM string goes through
+The page opens with the executive summary a procurement file needs (verdict with
+the coverage of its evidence, what to do next, the justifications, a legend); on
+paper it fills the first pages and the details start on a new page. The component
+table is rendered server-side (readable with JavaScript off), grouped by vendor
+product and package (:mod:`osaudit.report.html_table`); the script only adds
+sorting and filtering. Every SBOM string goes through
 :func:`osaudit.report.escape.html_text`; links are plain http(s) anchors.
 """
 
@@ -13,51 +17,77 @@ import base64
 import hashlib
 from collections.abc import Sequence
 
-from osaudit.naming import display_name
 from osaudit.report.context import RenderContext
 from osaudit.report.escape import html_text as h
-from osaudit.report.escape import safe_url
+from osaudit.report.html_table import alternatives, badge, component_table
 from osaudit.report.model import (
     AlternativeOption,
-    ComponentResult,
+    Evidence,
+    Justification,
     JustificationAlternative,
-    LicenceAxis,
-    LockinAxis,
-    MaintenanceAxis,
     Report,
 )
-from osaudit.vocabulary import AXIS_LABELS, LEVEL_RANK, LEVELS, depth_word
+from osaudit.vocabulary import AXIS_LABELS, LEVELS
 
+#: Badge and bar colours per level. White badge text on each meets WCAG 2.x AA for
+#: normal text (contrast >= 4.5:1; tests/test_html_contrast.py computes it).
 COLOURS = {
     "none": "#2f7d4f",
-    "low": "#7a9a2e",
-    "medium": "#c58a00",
-    "high": "#d2601a",
+    "low": "#5a7521",
+    "medium": "#8a5d00",
+    "high": "#ad4a12",
     "critical": "#b3261e",
-    "unknown": "#7b8794",
+    "unknown": "#5d6875",
 }
+VERDICT_LEVEL = {"pass": "none", "justify": "medium", "fail": "critical"}
 VERDICT_TEXT = {
     "pass": "No component needs a justification under the open-source-first rule.",
     "justify": "Some components need a written justification, or a switch to an alternative.",
     "fail": "Policy thresholds are exceeded or exceptions have expired.",
 }
+ART41 = (
+    "Art. 41 is the \u201copen source first\u201d article of the proposed EU Cloud and AI "
+    "Development Act: a public body is to prefer open-source software and to justify "
+    "in writing each choice of a proprietary one."
+)
+LEVEL_MEANING = {
+    "none": "no risk found (score 0)",
+    "low": "score 1\u201324",
+    "medium": "score 25\u201349",
+    "high": "score 50\u201374",
+    "critical": "score 75\u2013100",
+    "unknown": "no evidence: never counted as good or bad",
+}
+SWAP_MEANING = {
+    "api-compatible": "the same client keeps working (configuration change)",
+    "adapter": "a shim or compatible SDK (small code change)",
+    "rewrite": "a different API (code to rewrite)",
+}
 
-CSS = """
+CSS = (
+    """
 :root{--fg:#1f2933;--muted:#52606d;--line:#d9e2ec;--bg:#f5f7fa;--card:#fff;--accent:#1d4e89}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",
 "Liberation Sans",Arial,sans-serif;color:var(--fg);background:var(--bg)}
 header{background:var(--accent);color:#fff;padding:20px 32px}
 header h1{margin:0 0 4px;font-size:22px;font-weight:600}
-header p{margin:0;opacity:.85;font-size:13px}
+header p{margin:0;font-size:13px}
 main{max-width:1280px;margin:0 auto;padding:20px 32px 40px}
 section{background:var(--card);border:1px solid var(--line);border-radius:8px;
 padding:16px 20px;margin:0 0 18px}
 h2{font-size:16px;margin:0 0 12px;color:var(--accent)}
-.verdict{display:flex;gap:18px;align-items:flex-start;border-left:6px solid var(--v)}
+h3{font-size:14px;margin:12px 0 6px}
+.verdict{display:flex;gap:18px;align-items:flex-start;border-left:6px solid var(--v);
+flex-wrap:wrap}
+.verdict>div{flex:1 1 420px}
 .verdict .badge{font-size:18px;padding:6px 14px}
 .verdict ul{margin:6px 0 0;padding-left:18px}
-.v-pass{--v:#2f7d4f}.v-justify{--v:#c58a00}.v-fail{--v:#b3261e}.v-unknown{--v:#7b8794}
+.verdict .evidence{flex:0 1 380px;border-left:1px solid var(--line);padding-left:16px}
+.evidence dl{display:grid;grid-template-columns:auto 1fr;gap:2px 10px;margin:0}
+.evidence dt{font-weight:600}.evidence dd{margin:0}
+.art41{font-size:13px;color:var(--muted);margin:0 0 6px}
+.v-pass{--v:#2f7d4f}.v-justify{--v:#8a5d00}.v-fail{--v:#b3261e}.v-unknown{--v:#5d6875}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:12px;
 background:none;border:0;padding:0}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 16px}
@@ -65,45 +95,119 @@ background:none;border:0;padding:0}
 .card span{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
 .badge{display:inline-block;border-radius:999px;padding:1px 9px;color:#fff;font-size:12px;
 font-weight:600;white-space:nowrap;background:var(--b)}
-.l-none{--b:#2f7d4f}.l-low{--b:#7a9a2e}.l-medium{--b:#c58a00}.l-high{--b:#d2601a}
-.l-critical{--b:#b3261e}.l-unknown{--b:#7b8794}
+"""
+    + "".join(f".l-{lv}{{--b:{c}}}" for lv, c in COLOURS.items())
+    + """
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(380px,1fr));gap:18px}
 .charts figure{margin:0}.charts figcaption{font-weight:600;margin-bottom:6px}
 svg text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:#1f2933}
 table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
-th{background:#eef2f7;font-weight:600;font-size:12px;white-space:nowrap}
+caption{text-align:left;color:var(--muted);font-size:12px;padding:0 0 6px}
+th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+thead th{background:#eef2f7;font-weight:600;font-size:12px;white-space:nowrap}
 td.num,th.num{text-align:right}
-tr:hover td{background:#f8fafc}
-.summary td{text-align:center}.summary td:first-child{text-align:left;font-weight:600}
+tbody tr:hover td{background:#f8fafc}
+tr.group th{background:#e4ebf3;font-size:13px;padding-top:8px}
+tbody th[scope=row]{font-weight:600}.sub{font-weight:400}
+.nw{white-space:nowrap}
+.summary td{text-align:center}.summary th[scope=row]{text-align:left}
 .sub{color:var(--muted);font-size:12px;overflow-wrap:anywhere}
 .controls{display:flex;gap:12px;align-items:center;margin-bottom:10px;flex-wrap:wrap}
-.controls input[type=search]{padding:6px 10px;border:1px solid var(--line);
-border-radius:6px;min-width:280px;font:inherit}
-th button{all:unset;cursor:pointer}
+.controls input[type=search]{padding:6px 10px;border:1px solid #7b8794;
+border-radius:6px;min-width:260px;font:inherit}
+.controls select{font:inherit;padding:4px 6px}
+th button{background:none;border:0;padding:0;margin:0;font:inherit;color:inherit;
+cursor:pointer;text-align:inherit}
 th button::after{content:" \\2195";color:var(--muted)}
 th[aria-sort=ascending] button::after{content:" \\2191"}
 th[aria-sort=descending] button::after{content:" \\2193"}
 a{color:var(--accent)}
+:focus-visible{outline:3px solid #1d4e89;outline-offset:2px;border-radius:2px}
+header :focus-visible{outline-color:#fff}
 ul.alts{margin:0;padding-left:16px}
-#components td:last-child{min-width:260px}
+#components td:last-child{min-width:200px}
+#components td:first-child{min-width:240px}
 details summary{cursor:pointer;font-weight:600}
+pre{margin:0;padding:8px 10px;background:#f0f3f7;border:1px solid var(--line);
+border-radius:6px;font:12px/1.45 ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;
+white-space:pre-wrap;overflow-wrap:anywhere}
+.next ol{margin:0 0 8px;padding-left:20px}
+.blocks{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:10px}
+.legend dl{display:grid;grid-template-columns:auto 1fr;gap:3px 10px;margin:0 0 8px}
+.legend dd{margin:0}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:10px}
 .scroll{overflow-x:auto}
 [hidden]{display:none!important}
+@media print{
+@page{size:A4;margin:10mm 9mm}
+body{background:#fff;font-size:8pt;line-height:1.25}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+header{background:none;color:var(--fg);padding:0 0 4px;border-bottom:2px solid var(--accent)}
+header h1{font-size:13pt}header p{font-size:7.5pt}
+main{max-width:none;padding:6px 0 0}
+section{border:0;border-radius:0;padding:0;margin:0 0 8px}
+h2{font-size:10.5pt;margin:0 0 4px}h3{font-size:9pt;margin:4px 0 2px}
+.verdict{border-left-width:4px;padding-left:8px;gap:10px;flex-wrap:nowrap}
+.verdict .badge{font-size:10pt;padding:2px 8px}
+.verdict>div,.verdict .evidence{flex:1 1 50%}
+.art41{font-size:8pt}
+th,td{padding:1px 4px}
+.sub,caption,thead th{font-size:7pt}
+.badge{font-size:7pt;padding:0 5px}
+pre{font-size:7pt;padding:3px 5px;line-height:1.3}
+.blocks{grid-template-columns:1fr 1fr;gap:6px}
+.legend dl{gap:1px 8px;margin:0}
+.controls,th button,.purl{display:none!important}
+th[data-label]::before{content:attr(data-label)}
+.details{break-before:page}
+.cards{grid-template-columns:repeat(6,1fr);gap:6px}
+.card{padding:4px 8px}.card b{font-size:11pt}.card span{font-size:6.5pt}
+.charts{grid-template-columns:1fr 1fr;gap:8px;break-inside:avoid}
+.charts svg{max-width:100%;height:auto}
+thead{display:table-header-group}
+tr{break-inside:avoid}
+#components{table-layout:fixed}
+#components td:last-child,#components td:first-child{min-width:0}
+#components ul.alts{padding-left:10px}
+#components thead th{white-space:normal;overflow-wrap:anywhere}
+#components thead th:nth-child(1){width:33%}#components thead th:nth-child(2){width:6%}
+#components thead th:nth-child(3){width:8%}#components thead th:nth-child(4){width:7%}
+#components thead th:nth-child(5){width:10%}#components thead th:nth-child(6){width:17%}
+#components thead th:nth-child(7){width:8%}#components thead th:nth-child(8){width:11%}
+a{color:inherit;text-decoration:none}
+footer{display:none}
+}
 """
+)
 
 SCRIPT = """
 (function () {
   "use strict";
   var table = document.getElementById("components");
   if (!table) { return; }
-  var body = table.tBodies[0];
-  var rows = Array.prototype.slice.call(body.rows);
+  var each = function (list, f) { Array.prototype.forEach.call(list, f); };
+  var groups = Array.prototype.map.call(table.tBodies, function (body) {
+    return {
+      body: body,
+      head: body.rows[0],
+      rows: Array.prototype.filter.call(body.rows, function (r) {
+        return r.hasAttribute("data-index");
+      })
+    };
+  });
   var controls = document.getElementById("controls");
   var filter = document.getElementById("filter");
   var findings = document.getElementById("findings");
   var count = document.getElementById("count");
+  var selects = controls.querySelectorAll("select");
+  var RANK = {none: 0, low: 1, medium: 2, high: 3, critical: 4};
+  var packages = 0, components = 0;
+  groups.forEach(function (g) {
+    g.rows.forEach(function (r) {
+      packages += 1;
+      components += parseInt(r.getAttribute("data-components"), 10);
+    });
+  });
   controls.hidden = false;
   function key(row, col, numeric) {
     var cell = row.cells[col];
@@ -112,78 +216,64 @@ SCRIPT = """
     return numeric ? parseFloat(v) : v.toLowerCase();
   }
   var headers = table.tHead.rows[0].cells;
-  Array.prototype.forEach.call(headers, function (th, col) {
+  each(headers, function (th, col) {
     var button = th.querySelector("button");
     if (!button) { return; }
     button.addEventListener("click", function () {
       var numeric = th.getAttribute("data-type") === "num";
       var asc = th.getAttribute("aria-sort") !== "ascending";
-      Array.prototype.forEach.call(headers, function (o) { o.removeAttribute("aria-sort"); });
+      each(headers, function (o) { o.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", asc ? "ascending" : "descending");
-      rows.sort(function (a, b) {
-        var x = key(a, col, numeric), y = key(b, col, numeric);
-        var c = x < y ? -1 : (x > y ? 1 : 0);
-        if (c === 0) { c = a.getAttribute("data-index") - b.getAttribute("data-index"); }
-        return asc ? c : -c;
+      groups.forEach(function (g) {
+        g.rows.sort(function (a, b) {
+          var x = key(a, col, numeric), y = key(b, col, numeric);
+          var c = x < y ? -1 : (x > y ? 1 : 0);
+          if (c === 0) { c = a.getAttribute("data-index") - b.getAttribute("data-index"); }
+          return asc ? c : -c;
+        });
+        g.rows.forEach(function (r) { g.body.appendChild(r); });
       });
-      rows.forEach(function (r) { body.appendChild(r); });
     });
   });
+  function levelOk(row, axis, want) {
+    if (!want) { return true; }
+    var levels = (row.getAttribute("data-" + axis) || "").split(" ");
+    if (want === "finding") {
+      return levels.some(function (l) { return (RANK[l] || 0) >= 2; });
+    }
+    return levels.indexOf(want) !== -1;
+  }
   function apply() {
     var q = filter.value.trim().toLowerCase();
     var only = findings.checked;
-    var shown = 0;
-    rows.forEach(function (r) {
-      var ok = (!q || r.textContent.toLowerCase().indexOf(q) !== -1) &&
-               (!only || r.getAttribute("data-finding") === "1");
-      r.hidden = !ok;
-      if (ok) { shown += 1; }
+    var shownRows = 0, shownComponents = 0;
+    groups.forEach(function (g) {
+      var any = false;
+      g.rows.forEach(function (r) {
+        var text = (r.textContent + " " + r.getAttribute("data-search")).toLowerCase();
+        var ok = (!q || text.indexOf(q) !== -1) &&
+                 (!only || r.getAttribute("data-finding") === "1");
+        each(selects, function (s) {
+          ok = ok && levelOk(r, s.getAttribute("data-axis"), s.value);
+        });
+        r.hidden = !ok;
+        if (ok) {
+          any = true;
+          shownRows += 1;
+          shownComponents += parseInt(r.getAttribute("data-components"), 10);
+        }
+      });
+      g.body.hidden = !any;
     });
-    count.textContent = shown + " of " + rows.length + " components shown";
+    count.textContent = shownComponents + " of " + components + " components shown, in " +
+      shownRows + " of " + packages + " packages";
   }
   filter.addEventListener("input", apply);
   findings.addEventListener("change", apply);
+  each(selects, function (s) { s.addEventListener("change", apply); });
   apply();
 }());
 """
-
-
-def _badge(level: str, score: int | None = None) -> str:
-    lv = level if level in LEVEL_RANK else "unknown"
-    text = lv + (f" {score}" if isinstance(score, int) else "")
-    return f'<span class="badge l-{lv}">{h(text)}</span>'
-
-
-def _link(name: object, url: object) -> str:
-    safe = safe_url(url)
-    if safe is None:
-        return h(name, 80)
-    return f'<a href="{h(safe, None)}" rel="noopener noreferrer">{h(name, 80)}</a>'
-
-
-def _alts(
-    alternatives: Sequence[AlternativeOption | JustificationAlternative], limit: int = 4
-) -> str:
-    if not alternatives:
-        return '<span class="sub">-</span>'
-    items = []
-    for a in alternatives[:limit]:
-        full = a if isinstance(a, AlternativeOption) else None
-        facts = (a.swap, full.licence if full else None, full.jurisdiction if full else None)
-        extra = ", ".join(h(x, 40) for x in facts if x)
-        items.append(
-            f"<li>{_link(a.name, full.homepage if full else None)}"
-            + (f' <span class="sub">({extra})</span>' if extra else "")
-            + "</li>"
-        )
-    if len(alternatives) > limit:
-        items.append(f'<li class="sub">+{len(alternatives) - limit} more</li>')
-    return '<ul class="alts">' + "".join(items) + "</ul>"
-
-
-def _name(c: ComponentResult) -> str:
-    return display_name(c.group, c.name or c.ref or "?", c.ecosystem)
-
 
 def bar_chart(title: str, bars: list[tuple[str, int, str]], width: int = 520) -> str:
     """A horizontal bar chart as inline SVG; ``bars`` are (label, value, colour)."""
@@ -240,16 +330,19 @@ def _charts(report: Report) -> str:
     )
 
 
+
+
 def _summary(report: Report) -> str:
     summary = report.summary
-    head = "".join(f"<th>{_badge(lv)}</th>" for lv in LEVELS)
+    head = "".join(f'<th scope="col">{badge(lv)}</th>' for lv in LEVELS)
     rows = []
     for key, label in AXIS_LABELS.items():
         counts = summary.counts(key)
         cells = "".join(f"<td>{counts.get(lv)}</td>" for lv in LEVELS)
-        rows.append(f"<tr><td>{label}</td>{cells}</tr>")
+        rows.append(f'<tr><th scope="row">{label}</th>{cells}</tr>')
     return (
-        '<section><h2>Risk by axis</h2><table class="summary"><thead><tr><th>Axis</th>'
+        '<section><h2>Risk by axis</h2><table class="summary"><caption>Components per '
+        'risk level on each axis</caption><thead><tr><th scope="col">Axis</th>'
         + head
         + "</tr></thead><tbody>"
         + "".join(rows)
@@ -273,9 +366,48 @@ def _cards(report: Report) -> str:
         ("Non-EU share of lock-in vendors", f"{share:.0%}" if share is not None else "n/a"),
     ]
     return (
-        '<section class="cards">'
+        '<section class="cards" aria-label="Key figures">'
         + "".join(f'<div class="card"><b>{h(v)}</b><span>{h(k)}</span></div>' for k, v in cards)
         + "</section>"
+    )
+
+
+def _share(part: int, whole: int) -> str:
+    return f" ({part / whole:.0%})" if whole else ""
+
+
+def _evidence(report: Report) -> str:
+    """The coverage of the evidence the verdict rests on, one line per source."""
+    ev = report.verdict.evidence
+    cov = report.summary.coverage
+    n = report.summary.components
+    if isinstance(ev, Evidence):
+        lic = f"{ev.licence.known} of {n}{_share(ev.licence.known, n)}"
+        lic += f", minimum {ev.licence.minimum:.0%} for a pass"
+        cat = (
+            f"{ev.catalogue.catalogued} catalogued; {ev.catalogue.not_catalogued} not "
+            "(no lock-in recorded, which is not proof of none)"
+        )
+        depth = ev.graph.direct + ev.graph.transitive
+        graph = f"{depth} of {n}{_share(depth, n)} (direct {ev.graph.direct}, transitive "
+        graph += f"{ev.graph.transitive})"
+        meta = f"{ev.metadata.known} of {n}{_share(ev.metadata.known, n)}"
+    else:
+        lic = f"{cov.licence_known} of {n}{_share(cov.licence_known, n)}"
+        cat = f"{cov.catalog_matched} catalogued"
+        depth = report.summary.direct + report.summary.transitive
+        graph = f"{depth} of {n}{_share(depth, n)}"
+        meta = f"{cov.maintenance_known} of {n}{_share(cov.maintenance_known, n)}"
+    rows = (
+        ("Licence known", lic),
+        ("Lock-in catalogue", cat),
+        ("Dependency depth known", graph),
+        ("Maintenance data", meta),
+    )
+    return (
+        '<div class="evidence"><h3>Evidence behind the verdict</h3><dl>'
+        + "".join(f"<dt>{k}</dt><dd>{h(v, 300)}</dd>" for k, v in rows)
+        + "</dl></div>"
     )
 
 
@@ -284,44 +416,73 @@ def _verdict(report: Report) -> str:
     art41 = verdict.art41
     reasons = "".join(f"<li>{h(r, 400)}</li>" for r in verdict.reasons)
     return (
-        f'<section class="verdict v-{art41}"><span class="badge l-'
-        f'{ {"pass": "none", "justify": "medium", "fail": "critical"}.get(art41, "unknown") }">'
+        f'<section class="verdict v-{art41}" aria-label="Verdict">'
+        f'<span class="badge l-{VERDICT_LEVEL.get(art41, "unknown")}">'
         f"{h(str(art41).upper())}</span><div><h2>Art. 41 open-source-first verdict</h2>"
-        f"<div>{h(VERDICT_TEXT.get(art41, 'No verdict.'))}</div><ul>{reasons}</ul></div></section>"
+        f'<p class="art41">{h(ART41, None)}</p>'
+        f"<div>{h(VERDICT_TEXT.get(art41, 'No verdict.'))}</div><ul>{reasons}</ul></div>"
+        + _evidence(report)
+        + "</section>"
     )
+
+
+def _packages_line(j: Justification) -> str:
+    if not isinstance(j.packages, tuple):
+        return h(j.purl or j.ref, 200)
+    clients = [p for p in j.packages if p.role == "client"]
+    more = f" and {len(clients) - 5} more" if len(clients) > 5 else ""
+    plumbing = len(j.packages) - len(clients)
+    return (
+        f"{h(j.vendor, 80)}: clients {', '.join(h(p.name, 80) for p in clients[:5])}{more}"
+        + (f"; {plumbing} plumbing package(s) under them" if plumbing else "")
+    )
+
+
+def _justification_alternatives(
+    report: Report, j: Justification
+) -> Sequence[AlternativeOption | JustificationAlternative]:
+    if isinstance(j.packages, tuple):
+        return j.alternatives
+    comp = report.by_ref().get(j.ref)
+    return comp.lockin.alternatives if comp and comp.lockin.alternatives else j.alternatives
 
 
 def _justifications(report: Report) -> str:
     justs = report.verdict.justifications_required
     if not justs:
         return ""
-    by_ref = report.by_ref()
     rows = []
     for j in justs:
-        comp = by_ref.get(j.ref)
-        alts: Sequence[AlternativeOption | JustificationAlternative] = (
-            comp.lockin.alternatives if comp and comp.lockin.alternatives else j.alternatives
-        )
-        name = _name(comp) if comp else j.name
-        sub = h(j.purl, 200)
-        if isinstance(j.packages, tuple):  # one vendor product with its packages
-            alts = j.alternatives
-            name = j.name
-            clients = [p for p in j.packages if p.role == "client"]
-            more = f" and {len(clients) - 5} more" if len(clients) > 5 else ""
-            plumbing = len(j.packages) - len(clients)
-            sub = (
-                f"{h(j.vendor, 80)}: clients {', '.join(h(p.name, 80) for p in clients[:5])}{more}"
-                + (f"; {plumbing} plumbing package(s) under them" if plumbing else "")
-            )
+        level = j.level if isinstance(j.level, str) else None
         rows.append(
-            f'<tr><td>{h(name, 120)}<div class="sub">{sub}</div></td>'
-            f"<td>{h(j.why, 300)}</td><td>{_alts(alts)}</td></tr>"
+            f'<tr><th scope="row">{h(j.name, 120)}'
+            + (f" {badge(level)}" if level else "")
+            + f'<div class="sub">{_packages_line(j)}</div></th>'
+            f"<td>{h(j.why, 300)}</td><td>{alternatives(_justification_alternatives(report, j))}"
+            "</td></tr>"
         )
     return (
         f'<section><h2>Justifications required ({len(justs)})</h2><div class="scroll"><table>'
-        "<thead><tr><th>Component</th><th>Why</th><th>Open-source alternatives</th></tr></thead>"
+        "<caption>One row per vendor product (with its packages) or component outside any "
+        "product; open-source alternatives best first.</caption>"
+        '<thead><tr><th scope="col">Vendor product or component</th><th scope="col">Why</th>'
+        '<th scope="col">Open-source alternatives</th></tr></thead>'
         "<tbody>" + "".join(rows) + "</tbody></table></div></section>"
+    )
+
+
+def _legend() -> str:
+    levels = "".join(
+        f"<dt>{badge(lv)}</dt><dd>{h(LEVEL_MEANING[lv], None)}</dd>" for lv in LEVELS
+    )
+    swaps = "".join(
+        f"<dt><code>{h(k, None)}</code></dt><dd>{h(v, None)}</dd>" for k, v in SWAP_MEANING.items()
+    )
+    return (
+        '<section class="legend" aria-label="Legend"><h2>Legend</h2><div class="blocks">'
+        "<div><h3>Levels (lock-in and maintenance: risk; licence: risk of the licence)</h3>"
+        f"<dl>{levels}</dl></div>"
+        f"<div><h3>Swap types of an alternative</h3><dl>{swaps}</dl></div></div></section>"
     )
 
 
@@ -365,70 +526,6 @@ def _warnings(report: Report) -> str:
     )
 
 
-def _sort_key(axis: LockinAxis | LicenceAxis | MaintenanceAxis, invert: bool = False) -> str:
-    score = axis.score if isinstance(axis.score, int) else 0
-    return str(LEVEL_RANK.get(axis.level, -1) * 1000 + (100 - score if invert else score))
-
-
-def _component_table(report: Report) -> str:
-    components = report.components
-    rows = []
-    for i, c in enumerate(components):
-        lockin, licence, maint = c.lockin, c.licence, c.maintenance
-        vendor = lockin.vendor
-        finding = any(
-            ax.level in ("medium", "high", "critical") for ax in (lockin, licence, maint)
-        )
-        lic = licence.expression or ", ".join(licence.raw)
-        lic = lic or "none given"
-        direct = depth_word(c.direct)
-        version = f' <span class="sub">{h(c.version, 60)}</span>' if c.version else ""
-        rows.append(
-            f'<tr data-index="{i}" data-finding="{1 if finding else 0}">'
-            f"<td>{h(_name(c), 120)}{version}"
-            f'<div class="sub">{h(c.purl or c.ref, 200)}</div></td>'
-            f"<td>{h(c.ecosystem or '-', 30)}</td><td>{direct}</td>"
-            f'<td data-sort="{_sort_key(lockin)}">{_badge(lockin.level, lockin.score)}'
-            f"</td><td>{h((vendor.name if vendor else None) or '-', 80)}"
-            + (
-                f' <span class="sub">{h(vendor.jurisdiction, 10)}</span>'
-                if vendor and vendor.jurisdiction
-                else ""
-            )
-            + f'</td><td data-sort="{_sort_key(licence)}">{h(lic, 120)} '
-            f'<span class="sub">{h(licence.category, 40)}</span> '
-            f"{_badge(licence.level)}</td>"
-            f'<td data-sort="{_sort_key(maint)}">{_badge(maint.level, maint.score)}'
-            f"</td><td>{_alts(lockin.alternatives, 3)}</td></tr>"
-        )
-    head = "".join(
-        f'<th{" data-type=num" if num else ""}><button type="button">{label}</button></th>'
-        for label, num in (
-            ("Component", False),
-            ("Ecosystem", False),
-            ("Depth", False),
-            ("Lock-in", True),
-            ("Vendor", False),
-            ("Licence", True),
-            ("Maintenance", True),
-            ("Alternatives", False),
-        )
-    )
-    return (
-        f"<section><h2>Components ({len(components)})</h2>"
-        '<div class="controls" id="controls" hidden>'
-        '<input type="search" id="filter" placeholder="Filter components..." '
-        'aria-label="Filter components">'
-        '<label><input type="checkbox" id="findings"> Only findings (medium or worse)</label>'
-        '<span class="sub" id="count"></span></div>'
-        '<div class="scroll"><table id="components"><thead><tr>'
-        + head
-        + "</tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table></div></section>"
-    )
-
-
 def script_hash(script: str = SCRIPT) -> str:
     """The CSP source expression for the inline script."""
     digest = hashlib.sha256(script.encode("utf-8")).digest()
@@ -455,22 +552,24 @@ def render(report: Report, ctx: RenderContext) -> bytes:
         f"<header><h1>osaudit report: {h(title, 120)}</h1><p>SBOM {h(sbom.path, 200)} "
         f"({h(sbom.format, 20)} {h(sbom.spec_version, 10)}), generated "
         f"{h(report.generated_at, 40)} by osaudit {h(report.tool.version, 20)}</p></header>"
-        "<main>"
+        '<main><div class="exec" id="executive-summary">'
         + "".join(
             f'<p role="alert"><strong>Maintenance unknown:</strong> {h(w.message, 400)}</p>'
             for w in report.warnings
             if w.code == "MT-UNREACHABLE-ALL"
         )
         + _verdict(report)
+        + _justifications(report)
+        + _legend()
+        + '</div><div class="details" id="details">'
         + _cards(report)
         + _summary(report)
         + _charts(report)
-        + _justifications(report)
         + _gates(report)
-        + _component_table(report)
+        + component_table(report)
         + _warnings(report)
-        + "</main><footer>Generated by osaudit. Scores explain themselves in the JSON report "
-        "(reasons per component). This page works offline and loads nothing.</footer>"
+        + "</div></main><footer>Generated by osaudit. Scores explain themselves in the JSON "
+        "report (reasons per component). This page works offline and loads nothing.</footer>"
         f"<script>{SCRIPT}</script></body></html>\n"
     )
     return page.encode("utf-8")
