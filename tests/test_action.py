@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.action_github_api import FakeGitHub
 from tests.action_runner import evaluate, run_action
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,68 +129,25 @@ def test_bad_policy_fails_with_annotation(tmp_path: Path) -> None:
     assert "Traceback" not in run.stdout
 
 
-class _FakeGitHub(BaseHTTPRequestHandler):
-    comments: list[dict] = []
-    requests: list[tuple[str, str, str]] = []
-
-    def log_message(self, *args) -> None:  # quiet
-        pass
-
-    def _reply(self, code: int, body: object) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self) -> None:
-        self.requests.append(("GET", self.path, self.headers.get("Authorization", "")))
-        self._reply(200, self.comments)
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.requests.append(("POST", self.path, self.headers.get("Authorization", "")))
-        self.comments.append({"id": len(self.comments) + 1, "body": body["body"]})
-        self._reply(201, self.comments[-1])
-
-    def do_PATCH(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.requests.append(("PATCH", self.path, self.headers.get("Authorization", "")))
-        comment_id = int(self.path.rsplit("/", 1)[1])
-        for comment in self.comments:
-            if comment["id"] == comment_id:
-                comment["body"] = body["body"]
-        self._reply(200, {"id": comment_id})
-
-
-def test_pr_comment_is_created_once_then_updated_in_place(tmp_path: Path) -> None:
+def test_pr_comment_of_the_full_report_when_pr_mode_is_off(tmp_path: Path) -> None:
+    """pr-mode: off comments with the head's report, created once then updated in place."""
     sbom = _needs_corpus()
-    _FakeGitHub.comments = [{"id": 99, "body": "an unrelated review comment"}]
-    _FakeGitHub.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeGitHub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        event = tmp_path / "event.json"
-        event.write_text(json.dumps({"pull_request": {"number": 7}}), encoding="utf-8")
-        env = {"GITHUB_API_URL": f"http://127.0.0.1:{server.server_address[1]}",
-               "GITHUB_REPOSITORY": "my-org/citizen-portal", "GITHUB_EVENT_PATH": str(event)}
-        inputs = {"sbom": str(sbom), "offline": "true", "comment-pr": "true", "upload-sarif": "false"}
+    with FakeGitHub("dummy-token") as gh:
+        gh.state.comment("my-org/citizen-portal", 7, "an unrelated review comment",
+                         user={"login": "alice", "id": 1, "type": "User"})
+        env = {"GITHUB_API_URL": gh.url, "GITHUB_REPOSITORY": "my-org/citizen-portal"}
+        inputs = {"sbom": str(sbom), "offline": "true", "comment-pr": "true", "upload-sarif": "false",
+                  "pr-mode": "off"}
         for _ in range(2):
-            run = _run(tmp_path, inputs, event_name="pull_request", extra_env=env)
+            run = _run(tmp_path, inputs, event_name="pull_request", extra_env=env,
+                       event={"pull_request": {"number": 7}})
             assert run.failed_step is None, run.stdout
-        assert [c["id"] for c in _FakeGitHub.comments] == [99, 2]
-        ours = _FakeGitHub.comments[1]["body"]
-        assert ours.startswith("<!-- osaudit:pr-comment -->")
-        assert len(ours) <= 65_536
-        methods = [method for method, _, _ in _FakeGitHub.requests]
-        assert methods == ["GET", "POST", "GET", "PATCH"]
-        assert all(auth == "Bearer dummy-token" for _, _, auth in _FakeGitHub.requests)
-        assert "dummy-token" not in run.stdout
-    finally:
-        server.shutdown()
-        server.server_close()
+    unrelated, ours = gh.state.comments[7]
+    assert unrelated["body"] == "an unrelated review comment"
+    assert ours["body"].startswith("<!-- osaudit:pr-comment -->")
+    assert "osaudit diff" not in ours["body"] and len(ours["body"]) <= 65_536
+    assert [r["method"] for r in gh.state.requests] == ["GET", "POST", "GET", "PATCH"]
+    assert "dummy-token" not in run.stdout
 
 
 def test_metadata_cache_is_kept_between_runs_and_refreshed_weekly(tmp_path) -> None:

@@ -30,7 +30,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_readme_workflows_are_the_linted_files() -> None:
     shown = [block for block in _blocks("yaml") if block.startswith("#")]
     files = sorted((ROOT / "docs" / "workflows").glob("*.yml"))
-    assert len(shown) == len(files) == 3
+    assert len(shown) == len(files) == 4
     assert sorted(shown) == sorted(f.read_text(encoding="utf-8") for f in files)
 
 
