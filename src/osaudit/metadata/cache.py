@@ -6,6 +6,9 @@ file lives in ``$OSAUDIT_CACHE_DIR`` or platformdirs' ``user_cache_dir("osaudit"
 A corrupted file, or one whose ``entries`` table has another shape (another tool's, or
 a future osaudit's), is moved aside and rebuilt; a bad row is dropped. A file this user
 cannot write (a shared, read-only cache) is still read, and nothing is stored.
+Buffered entries are written by one background thread (sqlite works without the GIL),
+so the disk writes overlap the network waits; entries handed to it are read back from
+memory until it has committed them, and ``close`` waits for it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import contextlib
 import os
 import sqlite3
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -85,6 +89,9 @@ class KindInfo:
     newest: str | None
 
 
+_Row = tuple[int, bytes, float]  # status, body, retrieval time
+
+
 class _ForeignSchema(Exception):
     """The file is a database, but not one of ours: rebuild it."""
 
@@ -98,6 +105,10 @@ class Cache:
         self._clock = clock
         self._db: sqlite3.Connection | None = None
         self._pending: dict[tuple[str, str], tuple[int, bytes, float]] = {}
+        # handed to the writer thread, not yet known to be committed
+        self._writing: dict[tuple[str, str], tuple[int, bytes, float]] = {}
+        self._jobs: list[tuple[Future[sqlite3.Error | None], dict[tuple[str, str], _Row]]] = []
+        self._writer: ThreadPoolExecutor | None = None
         self.rebuilt = False  # True when a corrupted file was replaced during this run
         self.disabled = ""  # why the cache cannot be used at all, when it cannot
         self.read_only = ""  # why answers are read but not stored, when they are not
@@ -198,14 +209,12 @@ class Cache:
         """The entry, or None when absent, expired (if ``fresh_only``) or unreadable."""
         return self.get_many(kind, [key], fresh_only=fresh_only).get(key)
 
-    def get_many(
-        self, kind: str, keys: list[str], *, fresh_only: bool = True
-    ) -> dict[str, Entry]:
+    def get_many(self, kind: str, keys: list[str], *, fresh_only: bool = True) -> dict[str, Entry]:
         """The usable entries among ``keys`` (one query per 500 keys)."""
         found: dict[str, Entry] = {}
         ask: list[str] = []
         for key in keys:
-            pending = self._pending.get((kind, key))
+            pending = self._pending.get((kind, key)) or self._writing.get((kind, key))
             if pending is not None:
                 found[key] = Entry(*pending)
             else:
@@ -247,19 +256,38 @@ class Cache:
         ts = self._now() if fetched is None else fetched
         self._pending[(kind, key)] = (status, body, ts)
         if len(self._pending) >= BATCH:
-            self.flush()
+            self._submit()
         return ts
 
     def flush(self) -> None:
-        """Write buffered entries in one short transaction (other processes wait at most that)."""
+        """Write every entry put so far (returns when it is committed, or has failed)."""
+        self._submit()
+        self._reap(wait=True)
+
+    def _submit(self) -> None:
+        """Hand buffered entries to the writer thread: one short transaction each batch."""
         if not self._pending:
             return
-        rows = [(k, key, st, body, ts) for (k, key), (st, body, ts) in self._pending.items()]
-        self._pending.clear()
+        batch, self._pending = self._pending, {}
         db = self._connect()
         if db is None or self.read_only:
             return
+        self._writing.update(batch)
+        rows = [(k, key, st, body, ts) for (k, key), (st, body, ts) in batch.items()]
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="osaudit-cache")
+        self._jobs.append((self._writer.submit(self._write, rows), batch))
+        self._reap(wait=False)
+
+    def _write(self, rows: list[tuple[str, str, int, bytes, float]]) -> sqlite3.Error | None:
+        """In the writer thread, on its own connection: the rows in one transaction."""
         try:
+            db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+        except sqlite3.Error as exc:
+            return exc
+        try:
+            db.execute("PRAGMA busy_timeout=10000")
+            db.execute("PRAGMA synchronous=NORMAL")
             with db:
                 db.execute("BEGIN IMMEDIATE")
                 db.executemany(
@@ -268,10 +296,34 @@ class Cache:
                     rows,
                 )
         except sqlite3.Error as exc:  # locked for too long or read-only: run without caching
-            self._failed(exc)
+            return exc
+        finally:
+            db.close()
+        return None
+
+    def _reap(self, *, wait: bool) -> None:
+        """Forget the entries of finished writes; a failed write is handled as a failed access."""
+        errors: list[sqlite3.Error] = []
+        running = []
+        for job, batch in self._jobs:
+            if not (wait or job.done()):
+                running.append((job, batch))
+                continue
+            exc = job.result()
+            if exc is not None:
+                errors.append(exc)
+            for key, row in batch.items():
+                if self._writing.get(key) is row:
+                    del self._writing[key]
+        self._jobs = running
+        if errors:
+            self._reap(wait=True)  # nothing may still write when the file is rebuilt
+            self._failed(errors[0])
 
     def delete(self, kind: str, key: str) -> None:
         self._pending.pop((kind, key), None)
+        if (kind, key) in self._writing:
+            self.flush()  # the delete must come after the write
         db = self._connect()
         if db is not None and not self.read_only:
             with contextlib.suppress(sqlite3.Error):
@@ -279,7 +331,7 @@ class Cache:
 
     def is_empty(self) -> bool:
         """True when nothing is cached (no database file, or no entry in it)."""
-        if self._pending:
+        if self._pending or self._writing:
             return False
         if not self.path.exists():
             return True
@@ -329,6 +381,7 @@ class Cache:
     def clear(self) -> int:
         """Delete every entry; returns how many were removed."""
         self._pending.clear()
+        self._reap(wait=True)
         if not self.path.exists():
             return 0
         db = self._connect()
@@ -346,6 +399,9 @@ class Cache:
 
     def close(self) -> None:
         self.flush()
+        if self._writer is not None:
+            self._writer.shutdown()
+            self._writer = None
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()

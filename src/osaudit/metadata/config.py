@@ -71,7 +71,7 @@ class MetadataConfig:
     jitter_seed: int | None = None  # fixed seed makes backoff delays reproducible
     progress: bool | None = None  # None: a bar only when stderr is a terminal
     heartbeat: float = 10.0  # seconds between progress lines when there is no bar
-    user_agent: str = f"osaudit/{__version__} (SBOM audit; python-httpx)"
+    user_agent: str = f"osaudit/{__version__} (SBOM audit; aiohttp)"
     github_token: str | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:

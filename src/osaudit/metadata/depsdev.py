@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from osaudit.metadata.dates import when as _when
 from osaudit.metadata.fetch import Fetched, Fetcher, decode, internal_error
 from osaudit.metadata.interface import (
     Release,
@@ -135,7 +134,7 @@ def parse_package(data: Any) -> dict[str, object]:
     """Releases, default (latest) version and first publication from a GetPackage body."""
     if not isinstance(data, dict):
         return {}
-    releases: list[Release] = []
+    rows: list[tuple[str, str, int, bool]] = []
     for v in data.get("versions") or ():
         if not isinstance(v, dict):
             continue
@@ -144,19 +143,20 @@ def parse_package(data: Any) -> dict[str, object]:
         if not version:
             continue
         pub = v.get("publishedAt")
-        releases.append(
-            Release(str(version), str(pub) if pub else None, v.get("isDefault") is True)
-        )
-    releases.sort(key=lambda r: (r.published_at or "", r.version))  # one service, one format
-    out: dict[str, object] = {"releases": tuple(releases)}
-    default = [r for r in releases if r.is_default]
-    if default:
-        out["latest_version"] = default[-1].version
-        if default[-1].published_at:
-            out["latest_published_at"] = default[-1].published_at
-    dates = [r.published_at for r in releases if r.published_at]
-    if dates:
-        out["first_published_at"] = min(dates)
+        rows.append((str(pub) if pub else "", str(version), len(rows), v.get("isDefault") is True))
+    rows.sort()  # by publication date then version (one service, one format), else as listed
+    releases = tuple(Release(ver, pub or None, dflt) for pub, ver, _, dflt in rows)
+    out: dict[str, object] = {"releases": releases}
+    for rel in reversed(releases):
+        if rel.is_default:
+            out["latest_version"] = rel.version
+            if rel.published_at:
+                out["latest_published_at"] = rel.published_at
+            break
+    for pub, *_ in rows:  # sorted: the first date is the earliest
+        if pub:
+            out["first_published_at"] = pub
+            break
     return out
 
 
@@ -187,8 +187,8 @@ def parse_project(data: Any, repo: str, *, retrieved: str | None) -> dict[str, o
 
 
 def _newest(*dates: str | None) -> str | None:
-    known = [d for d in dates if d]
-    return max(known, key=_when) if known else None
+    """The latest retrieval date: all are written by ``cache.iso``, so text order is time order."""
+    return max((d for d in dates if d), default=None)
 
 
 def version_request(target: Target) -> dict[str, Any]:
@@ -323,11 +323,11 @@ class DepsDevSource:
 
     @staticmethod
     def _facts(
-        target: Target, pkg: Fetched, ver: Fetched
+        target: Target, pkg: Fetched, ver: Fetched, ver_fields: dict[str, object] | None
     ) -> tuple[SourceStatus, dict[str, object]]:
         fields: dict[str, object] = {}
         fields.update(parse_package(pkg.data) if pkg.status == "ok" else {})
-        fields.update(parse_version(ver.data) if ver.status == "ok" else {})
+        fields.update(ver_fields if ver.status == "ok" and ver_fields is not None else {})
         date = _newest(pkg.date, ver.date)
         if pkg.status != "ok" and ver.status != "ok":
             first = ver if ver.status not in ("not-found",) or not target.version else pkg
@@ -342,22 +342,51 @@ class DepsDevSource:
         ]
         return SourceStatus("deps.dev", "ok", "; ".join(gaps), date), fields
 
+    async def _versions_and_projects(
+        self, fetcher: Fetcher, by_key: dict[str, Target]
+    ) -> tuple[dict[str, Fetched], dict[str, dict[str, object] | Exception], dict[str, Fetched]]:
+        """The versions, then at once the projects they name (not waiting for the packages)."""
+        ver_got = await self._batched(
+            fetcher,
+            "depsdev-version",
+            {k: version_request(t) for k, t in by_key.items() if t.version},
+            lambda k: version_url(self.base, by_key[k]),
+            "/v3alpha/versionbatch",
+            _version_request_key,
+            _version_item,
+        )
+        parsed: dict[str, dict[str, object] | Exception] = {}
+        for key, got in ver_got.items():
+            if got.status == "ok":
+                try:
+                    parsed[key] = parse_version(got.data)
+                except Exception as exc:  # reported for its package in gather
+                    parsed[key] = exc
+        repos = sorted(
+            {
+                r
+                for f in parsed.values()
+                if isinstance(f, dict) and isinstance(r := f.get("repository"), str)
+            }
+        )
+        projects = await self._batched(
+            fetcher,
+            "depsdev-project",
+            {r: {"projectKey": {"id": r}} for r in repos},
+            lambda r: project_url(self.base, r),
+            "/v3alpha/projectbatch",
+            _project_request_key,
+            _project_item,
+        )
+        return ver_got, parsed, projects
+
     async def gather(self, targets: Sequence[Target], fetcher: Fetcher) -> dict[str, SourceData]:
         todo = [t for t in targets if self.supports(t)]
         by_key = {t.key: t for t in todo}
         by_package = {t.package_key: t for t in todo}
-        versions = {t.key: version_request(t) for t in todo if t.version}
         packages = {k: {"purl": k} for k in by_package}
-        ver_got, pkg_got = await asyncio.gather(
-            self._batched(
-                fetcher,
-                "depsdev-version",
-                versions,
-                lambda k: version_url(self.base, by_key[k]),
-                "/v3alpha/versionbatch",
-                _version_request_key,
-                _version_item,
-            ),
+        (ver_got, ver_parsed, projects), pkg_got = await asyncio.gather(
+            self._versions_and_projects(fetcher, by_key),
             self._batched(
                 fetcher,
                 "depsdev-package",
@@ -372,23 +401,14 @@ class DepsDevSource:
         partial: dict[str, tuple[SourceStatus, dict[str, object]]] = {}
         for t in todo:
             try:
+                parsed = ver_parsed.get(t.key)
+                if isinstance(parsed, Exception):
+                    raise parsed
                 partial[t.key] = self._facts(
-                    t, pkg_got[t.package_key], ver_got.get(t.key, no_version)
+                    t, pkg_got[t.package_key], ver_got.get(t.key, no_version), parsed
                 )
             except Exception as exc:  # one package's surprise never fails the run
                 partial[t.key] = (SourceStatus("deps.dev", "error", internal_error(exc)), {})
-        repos = sorted(
-            {r for st, f in partial.values() if isinstance(r := f.get("repository"), str)}
-        )
-        projects = await self._batched(
-            fetcher,
-            "depsdev-project",
-            {r: {"projectKey": {"id": r}} for r in repos},
-            lambda r: project_url(self.base, r),
-            "/v3alpha/projectbatch",
-            _project_request_key,
-            _project_item,
-        )
         out: dict[str, SourceData] = {}
         for t in todo:
             status, fields = partial[t.key]

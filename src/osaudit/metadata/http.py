@@ -4,8 +4,8 @@ per-host rate limit, retries with exponential backoff and jitter honouring
 
 Policy (documented in docs/scoring-maintenance.md):
 
-* at most ``concurrency`` requests in flight; at most ``rate_per_host`` request
-  starts per second per host;
+* at most ``concurrency`` requests in flight, shared in turn by the hosts that have
+  requests waiting; at most ``rate_per_host`` request starts per second per host;
 * retried: connection errors, timeouts, resets and truncated bodies, HTTP 429,
   500, 502, 503 and 504; at most ``max_retries`` retries;
 * delay before retry *n* (0-based): ``min(cap, base * 2**n) * U(0.5, 1.0)``,
@@ -23,19 +23,24 @@ Policy (documented in docs/scoring-maintenance.md):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
+import orjson
+from yarl import URL
 
 from osaudit.metadata.config import MetadataConfig
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+_JSON_BODY = {"Content-Type": "application/json"}
+
 
 @dataclass(frozen=True, slots=True)
 class Response:
@@ -95,18 +100,13 @@ class _RateLimiter:
 
 
 class HttpClient:
-    """One ``httpx.AsyncClient`` per run with the retry and breaker policy."""
+    """One ``aiohttp.ClientSession`` per run with the retry and breaker policy."""
 
-    def __init__(
-        self,
-        config: MetadataConfig,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
+    def __init__(self, config: MetadataConfig) -> None:
         self.config = config
-        self._transport = transport
-        self._client: httpx.AsyncClient | None = None
+        self._client: aiohttp.ClientSession | None = None
         self._sem = asyncio.Semaphore(config.concurrency)
+        self._host_locks: dict[str, asyncio.Lock] = {}
         self._rate = _RateLimiter(config.rate_per_host)
         self._rng = random.Random(config.jitter_seed)  # noqa: S311 - jitter, not crypto
         self._failures: dict[str, int] = {}
@@ -124,28 +124,27 @@ class HttpClient:
     async def __aenter__(self) -> HttpClient:
         return self
 
-    def _open(self) -> httpx.AsyncClient:
-        """The connection pool, created on the first request (a warm cache needs none)."""
+    def _open(self) -> aiohttp.ClientSession:
+        """The connection pool, created on the first request (a warm cache needs none).
+
+        aiohttp rather than httpx: on loopback httpx's async stack spent about 1.3 ms of CPU
+        per request, aiohttp 0.1 ms (the metadata stage's CPU is on its critical path). Its
+        own timeouts are off: each attempt runs under one ``asyncio.timeout`` (see ``_once``).
+        Proxies come from the environment (``HTTPS_PROXY``, ``NO_PROXY``...), as before.
+        """
         if self._client is not None:
             return self._client
-        # The pool matches the semaphore: httpcore scans every pooled connection on each
-        # request, so a larger pool costs more CPU than the occasional reconnect it saves
-        # (measured: 3.3 vs 1.7 ms CPU per request with 64 vs 16 connections).
-        pool = self.config.concurrency
-        limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(self.config.timeout),
-            limits=limits,
+        self._client = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self.config.concurrency),
             headers={"User-Agent": self.config.user_agent, "Accept": "application/json"},
-            transport=self._transport,
-            follow_redirects=False,
+            timeout=aiohttp.ClientTimeout(total=None),
             trust_env=True,
         )
         return self._client
 
     async def __aexit__(self, *exc: object) -> None:
         if self._client is not None:
-            await self._client.aclose()
+            await self._client.close()
             self._client = None
 
     def backoff(self, attempt: int) -> float:
@@ -185,13 +184,15 @@ class HttpClient:
         return self._deadline - now
 
     async def _once(
-        self, client: httpx.AsyncClient, method: str, url: str, json: Any, timeout: float
-    ) -> tuple[int, bytes, httpx.Headers]:
+        self, client: aiohttp.ClientSession, method: str, url: str, json: Any, timeout: float
+    ) -> tuple[int, bytes, Mapping[str, str]]:
         """One attempt, body included, within ``timeout`` seconds and ``max_body`` bytes."""
         cap = self.config.max_body
+        data = orjson.dumps(json) if json is not None else None
+        headers = _JSON_BODY if data is not None else None
         async with asyncio.timeout(timeout):
-            async with client.stream(
-                method, url, json=json, timeout=httpx.Timeout(timeout)
+            async with client.request(
+                method, URL(url, encoded=True), data=data, headers=headers, allow_redirects=False
             ) as resp:
                 declared = resp.headers.get("content-length", "")
                 if (
@@ -202,12 +203,36 @@ class HttpClient:
                     raise _BodyTooLarge
                 chunks: list[bytes] = []
                 size = 0
-                async for chunk in resp.aiter_bytes():  # decoded: a gzip bomb stops at the cap
+                async for chunk in resp.content.iter_any():  # decoded: a gzip bomb stops at the cap
                     size += len(chunk)
                     if size > cap:
                         raise _BodyTooLarge
                     chunks.append(chunk)
-                return resp.status_code, b"".join(chunks), resp.headers
+                return resp.status, b"".join(chunks), resp.headers
+
+    @contextlib.asynccontextmanager
+    async def _slot(self, host: str) -> AsyncIterator[None]:
+        """One of the ``concurrency`` slots, taken at ``host``'s next rate-limited start.
+
+        Requests to one host queue behind a lock of that host, so at most one of them waits
+        for a slot (or for the host's next start time while holding one): requests held
+        back by one host's rate never keep another host's requests from starting, and hosts
+        take free slots in turn.
+        """
+        lock = self._host_locks.get(host)
+        if lock is None:
+            lock = self._host_locks[host] = asyncio.Lock()
+        async with lock:
+            await self._sem.acquire()
+            try:
+                await self._rate.wait(host)
+            except BaseException:
+                self._sem.release()
+                raise
+        try:
+            yield
+        finally:
+            self._sem.release()
 
     async def request(
         self, method: str, url: str, *, json: Any = None, timeout: float | None = None
@@ -220,10 +245,8 @@ class HttpClient:
         for attempt in range(self.config.max_retries + 1):
             self._check_circuit(host, reason)
             delay: float | None = None
-            async with self._sem:
+            async with self._slot(host):
                 self._check_circuit(host, reason)  # it may have opened while we queued
-                await self._rate.wait(host)
-                self._check_circuit(host, reason)
                 self._check_budget(host)
                 left = self._remaining()
                 if left <= 0:
@@ -245,17 +268,22 @@ class HttpClient:
                         "(decoded); refused",
                         kind="toolarge",
                     ) from None
-                except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                except aiohttp.ClientConnectorError as exc:  # refused, no route, no DNS
                     reason, kind = f"network unreachable ({type(exc).__name__})", "unreachable"
                     self._transport_failure(host)
-                except (httpx.TimeoutException, TimeoutError):
+                except TimeoutError:
                     reason, kind = f"timeout after {min(limit, left):g} s", "timeout"
                     self._transport_failure(host)
-                except httpx.TransportError as exc:
+                except (
+                    aiohttp.ClientOSError,
+                    aiohttp.ClientPayloadError,
+                    aiohttp.ServerDisconnectedError,
+                    ConnectionError,
+                ) as exc:
                     reason = f"connection reset or truncated response ({type(exc).__name__})"
                     kind = "error"
                     self._transport_failure(host)
-                except httpx.HTTPError as exc:  # e.g. a body that cannot be decoded
+                except aiohttp.ClientError as exc:  # e.g. a malformed status line or header
                     raise FetchError(f"invalid response ({type(exc).__name__})") from exc
                 else:
                     self._failures[host] = 0
