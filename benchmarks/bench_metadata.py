@@ -6,14 +6,15 @@ in its own process on its own 127.0.0.1 port (deps.dev, ecosyste.ms, OSV and Sco
 are separate hosts) with 50 ms latency per request. Printed per size:
 
 * requests per service (counted by the servers), cold and warm;
-* cold wall time and its ratio to the ideal: latency x the fewest sequential rounds any
-  client with this concurrency could need. A request that needs an earlier answer (deps.dev
-  projects and OSV vulnerability records need stage 1's versions and OSV queries; the
-  Scorecard API needs the repositories) can start as soon as that answer is in, so stages
-  overlap: the rounds are max(ceil(all requests / concurrency), the longest chain of
-  dependent requests), and no fewer than the client's per-host start rate allows
-  ((requests to one host - 1) / rate + 1 latency). (Until this was corrected the rounds
-  were summed stage by stage, which counted rounds that overlap: a slightly larger ideal.)
+* cold wall time and its ratio to the ideal: the least time any client with this
+  concurrency and request rate could take, CPU aside. A request that needs an earlier
+  answer (deps.dev projects and OSV vulnerability records need stage 1's versions and OSV
+  queries; the Scorecard API needs the repositories) can start as soon as that answer is
+  in, so stages overlap: the ideal is latency x max(ceil(all requests / concurrency), the
+  longest chain of dependent requests), and no less than any host's rate floor (its
+  requests start 1 / rate apart, 250 per second by default, each stage a latency after the
+  one before). Until this was corrected the rounds were summed stage by stage, which counted
+  rounds that overlap, and the rate was left out.
 * CPU seconds of the collecting process and of each loopback server (the servers build
   their synthetic answers before the clock starts, as a real service has its data at hand);
 * peak memory (max RSS of the collecting process);
@@ -41,8 +42,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from osaudit.metadata.config import MetadataConfig  # noqa: E402
 from tests.apiserver import ApiServer  # noqa: E402
+
+from osaudit.metadata.config import MetadataConfig  # noqa: E402
 
 SERVICES = ("deps.dev", "ecosyste.ms", "osv", "scorecard")
 # Which requests need which earlier answers (see the module docstring).
@@ -86,6 +88,25 @@ def ideal_rounds(cold_paths: list[list[str]], concurrency: int) -> tuple[int, in
     by_concurrency = math.ceil(total / concurrency)
     chain = max(stages, default=0)
     return max(by_concurrency, chain), by_concurrency, chain
+
+
+def rate_floor(paths: list[str], latency: float, rate: float) -> float:
+    """The least time one host's requests take at ``rate`` starts per second.
+
+    Its requests start at least ``1 / rate`` apart, and a stage-``s`` request no earlier than
+    ``s - 1`` latencies (it needs an earlier answer); the last one then takes a latency.
+    """
+    if not paths:
+        return 0.0
+    per_stage: dict[int, int] = {}
+    for path in paths:
+        stage = _stage(path)
+        per_stage[stage] = per_stage.get(stage, 0) + 1
+    last_start = max(
+        (len(paths) - 1) / rate,
+        *((stage - 1) * latency + (n - 1) / rate for stage, n in per_stage.items()),
+    )
+    return last_start + latency
 
 
 def _complete(facts: Any, n: int) -> bool:
@@ -190,11 +211,8 @@ def main() -> int:
             warm_paths, _ = _counts(queues)
             child.join(60)
             rounds, by_concurrency, chain = ideal_rounds(cold_paths, args.concurrency)
-            rate_floor = max(
-                ((len(p) - 1) / RATE_PER_HOST + args.latency for p in cold_paths if p),
-                default=0.0,
-            )
-            ideal = max(rounds * args.latency, rate_floor)
+            floor = max(rate_floor(p, args.latency, RATE_PER_HOST) for p in cold_paths)
+            ideal = max(rounds * args.latency, floor)
             total = sum(len(p) for p in cold_paths)
             per_k = total * 1000 / size
             print(
@@ -212,7 +230,7 @@ def main() -> int:
             print(
                 f"  cold wall    {cold_wall:.2f} s; ideal {ideal:.2f} s ({rounds} rounds: "
                 f"{by_concurrency} for {total} requests {args.concurrency} at a time, chain of "
-                f"{chain}; per-host rate floor {rate_floor:.2f} s); "
+                f"{chain}; per-host rate floor {floor:.2f} s); "
                 f"ratio {cold_wall / ideal:.2f}"
             )
             print(

@@ -31,7 +31,7 @@ with ``Retry-After`` when ``retry_after`` is set), ``truncated`` (promise more
 bytes than sent), ``nonjson`` (200 JSON content type, HTML body),
 ``wrongtype`` (200 ``text/html``), ``trickle`` (one body byte per ``delay`` s, without
 end), ``endless`` (a chunked body that never ends), ``gzipbomb`` (a small gzip body that
-inflates to ``size`` bytes). ``times`` limits how often a fault fires.
+inflates to ``size`` bytes). ``times`` limits how often a fault fires, ``after`` lets that many matching requests through first.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ class Fault:
     pattern: str
     kind: str
     times: int | None = None  # None: every time
+    after: int = 0  # matching requests let through before the fault first fires
     code: int = 500
     retry_after: str | None = None
     delay: float = 5.0
@@ -206,6 +207,9 @@ class ApiServer:
         with self._lock:
             for f in self.faults:
                 if f.pattern in path and (f.times is None or f.times > 0):
+                    if f.after > 0:
+                        f.after -= 1
+                        continue
                     if f.times is not None:
                         f.times -= 1
                     return f
@@ -266,10 +270,16 @@ class ApiServer:
             return 200, self._eco_lookup(purl)  # unknown: 200 [] (pagy_countless, empty scope)
         if p.startswith("/v1/vulns/"):
             found = self._vuln(p[len("/v1/vulns/") :])
-            return (200, found) if found is not None else (404, {"code": 5, "message": "Bug not found."})
+            return (
+                (200, found)
+                if found is not None
+                else (404, {"code": 5, "message": "Bug not found."})
+            )
         if p.startswith("/projects/"):
             found = self.data["scorecard"].get(p[len("/projects/") :])
-            return (200, found) if found is not None else (404, {"code": 404, "message": "not found"})
+            return (
+                (200, found) if found is not None else (404, {"code": 404, "message": "not found"})
+            )
         return 404, {"error": "no such endpoint"}
 
     # deps.dev ------------------------------------------------------------------
@@ -631,7 +641,7 @@ def _synth_n(name: str) -> int | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)  # built once per name: see ApiServer.precompute
+@functools.cache  # built once per name: see ApiServer.precompute
 def _synth_depsdev(path: str) -> Any:
     bits = path.split("/")
     # /v3/systems/PYPI/packages/<name>[/versions/<v>]  or  /v3/projects/github.com/synth/<name>
@@ -679,7 +689,7 @@ def _synth_depsdev(path: str) -> Any:
     return None
 
 
-@functools.lru_cache(maxsize=None)  # built once per name: see ApiServer.precompute
+@functools.cache  # built once per name: see ApiServer.precompute
 def _synth_ecosystems(ptype: str, name: str) -> Any:
     n = _synth_n(name)
     if n is None or ptype != "pypi":
@@ -702,7 +712,7 @@ def _synth_ecosystems(ptype: str, name: str) -> Any:
     ]
 
 
-@functools.lru_cache(maxsize=None)  # built once per name: see ApiServer.precompute
+@functools.cache  # built once per name: see ApiServer.precompute
 def _synth_osv(purl: str) -> list[str] | None:
     n = _synth_n(purl.rsplit("/", 1)[-1])
     if n is None:
@@ -710,7 +720,7 @@ def _synth_osv(purl: str) -> list[str] | None:
     return [f"OSV-SYNTH-{n}"] if n % 50 == 0 else []
 
 
-@functools.lru_cache(maxsize=None)  # built once per name: see ApiServer.precompute
+@functools.cache  # built once per name: see ApiServer.precompute
 def _synth_vuln(vid: str) -> Any:
     n = vid.rsplit("-", 1)[-1]
     return {

@@ -79,6 +79,30 @@ def test_osv_pages_are_followed_not_dropped(tmp_path):
         assert len(server.requests) == n and again.facts == result.facts
 
 
+def test_a_batch_split_after_a_page_goes_on_from_the_pages_it_has(tmp_path):
+    """A 400 on a later page splits the batch; each half resumes from its own page tokens.
+
+    requests 2.27.0 and 2.28.0 are both in the ranges of GHSA-9wx4-h78v-vm56 and
+    PYSEC-2023-74 (the fixture's real records), so each has a second page.
+    """
+    with ApiServer(osv_page=1) as server:
+        server.fault("/v1/querybatch", "status", code=400, times=1, after=1)
+        comps = [
+            _comp("r27", "pkg:pypi/requests@2.27.0"),
+            _comp("r28", "pkg:pypi/requests@2.28.0"),
+            _comp("six", "pkg:pypi/six@1.16.0"),
+        ]
+        facts = collect(comps, config(server.url, tmp_path), now=NOW).facts
+        pages = _bodies(server, "/v1/querybatch")
+    both = ["GHSA-9wx4-h78v-vm56", "PYSEC-2023-74"]
+    assert [v.id for v in facts["r27"].vulns or ()] == both
+    assert [v.id for v in facts["r28"].vulns or ()] == both
+    assert facts["six"].vulns == ()
+    # page 1 of all three; page 2 of both, rejected; then page 2 of each alone
+    asked = [[q.get("page_token", "") for q in b["queries"]] for b in pages]
+    assert asked == [["", "", ""], ["page:1", "page:1"], ["page:1"], ["page:1"]]
+
+
 def test_osv_batches_hold_at_most_1000_queries(tmp_path):
     comps = [_comp(f"c{i}", f"pkg:pypi/synth-{i}@1.0.0") for i in range(1001)]
     with ApiServer(synthetic=True) as server:
@@ -193,7 +217,9 @@ def test_ecosystems_unknown_package_is_200_empty_list(tmp_path):
 
 
 def test_ecosystems_bulk_answers_are_matched_back_not_read_in_order(server, tmp_path):
-    result = collect(components("requests", "six", "left-pad"), config(server.url, tmp_path), now=NOW)
+    result = collect(
+        components("requests", "six", "left-pad"), config(server.url, tmp_path), now=NOW
+    )
     assert result.facts["requests"].dependents == 61234
     assert result.facts["six"].repository == "github.com/benjaminp/six"
     assert result.facts["left-pad"].deprecated is True
@@ -211,7 +237,9 @@ def test_ecosystems_bulk_takes_at_most_100_purls(tmp_path):
 def test_maven_prefers_the_default_registry(server, tmp_path):
     facts = collect(components("oldlib"), config(server.url, tmp_path), now=NOW).facts["oldlib"]
     # the mirror, listed first, has other counts; the default registry is repo1.maven.org
-    default = json.loads((FIXTURES / "ecosystems.json").read_text())["pkg:maven/org.example/oldlib"][1]
+    default = json.loads((FIXTURES / "ecosystems.json").read_text())[
+        "pkg:maven/org.example/oldlib"
+    ][1]
     assert default["registry"] == {"name": "repo1.maven.org", "ecosystem": "maven", "default": True}
     assert facts.dependents == default["dependent_packages_count"] != 0
     assert facts.maintainers == len(default["maintainers"])

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from osaudit.metadata.fetch import Fetched, Fetcher, decode, internal_error
+from osaudit.metadata.fetch import Fetched, Fetcher, breathe, decode, internal_error
 from osaudit.metadata.interface import (
     Release,
     Scorecard,
@@ -265,7 +265,8 @@ async def post_batch(
             raise BatchFailed(
                 Fetched("error", reason=reason or "unusable batch answer"), fallback=fallback
             )
-        for resp in data.get("responses") or ():
+        for n, resp in enumerate(data.get("responses") or ()):
+            await breathe(n)
             key = request_key(resp.get("request")) if isinstance(resp, dict) else None
             if key in wanted and key is not None and found.get(key) is None:
                 found[key] = item(resp)
@@ -313,7 +314,8 @@ class DepsDevSource:
                 got = await asyncio.gather(*(fetcher.get(kind, k, url_of(k)) for k in keys))
                 out.update(zip(keys, got, strict=True))
                 return
-            for k, req in zip(keys, reqs, strict=True):
+            for n, (k, req) in enumerate(zip(keys, reqs, strict=True)):
+                await breathe(n)
                 out[k] = fetcher.store_json(kind, k, found.get(request_key(req) or ""))
 
         await asyncio.gather(
@@ -356,7 +358,8 @@ class DepsDevSource:
             _version_item,
         )
         parsed: dict[str, dict[str, object] | Exception] = {}
-        for key, got in ver_got.items():
+        for n, (key, got) in enumerate(ver_got.items()):
+            await breathe(n)
             if got.status == "ok":
                 try:
                     parsed[key] = parse_version(got.data)
@@ -399,7 +402,8 @@ class DepsDevSource:
         )
         no_version = Fetched("not-found", reason="no version in the purl")
         partial: dict[str, tuple[SourceStatus, dict[str, object]]] = {}
-        for t in todo:
+        for n, t in enumerate(todo):
+            await breathe(n)
             try:
                 parsed = ver_parsed.get(t.key)
                 if isinstance(parsed, Exception):
@@ -410,7 +414,8 @@ class DepsDevSource:
             except Exception as exc:  # one package's surprise never fails the run
                 partial[t.key] = (SourceStatus("deps.dev", "error", internal_error(exc)), {})
         out: dict[str, SourceData] = {}
-        for t in todo:
+        for n, t in enumerate(todo):
+            await breathe(n)
             status, fields = partial[t.key]
             repo = fields.get("repository")
             if status.status == "ok" and isinstance(repo, str):

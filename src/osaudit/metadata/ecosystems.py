@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, unquote
 
-from osaudit.metadata.fetch import Fetched, Fetcher, decode, internal_error
+from osaudit.metadata.fetch import Fetched, Fetcher, breathe, decode, internal_error
 from osaudit.metadata.interface import SourceData, SourceName, SourceStatus, Target
 from osaudit.metadata.scorecard import parse_repo
 
@@ -216,7 +216,8 @@ class EcosystemsSource:
         chunks = [g[i : i + BULK_MAX] for g in groups.values() for i in range(0, len(g), BULK_MAX)]
         await asyncio.gather(*(self._bulk(c, fetcher, answers) for c in chunks))
         out: dict[str, SourceData] = {}
-        for t in todo:
+        for n, t in enumerate(todo):
+            await breathe(n)
             out[t.key] = self._one(answers[t.package_key])
             fetcher.advance()
         return out

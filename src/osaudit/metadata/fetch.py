@@ -32,6 +32,16 @@ class Fetched:
     reason: str = ""
 
 
+async def breathe(i: int) -> None:
+    """Every 256th item of a long loop, let the event loop serve the network meanwhile.
+
+    A batch answer holds thousands of items; reading them in one go would leave answers
+    of the other services unread and their next requests unsent until it ends.
+    """
+    if not i & 255:
+        await asyncio.sleep(0)
+
+
 def internal_error(exc: BaseException) -> str:
     """Reason text for an unexpected exception while handling one package."""
     return f"unexpected {type(exc).__name__} while reading the answer"

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import orjson
 
-from osaudit.metadata.fetch import Fetched, Fetcher, decode
+from osaudit.metadata.fetch import Fetched, Fetcher, breathe, decode
 from osaudit.metadata.interface import SourceData, SourceName, SourceStatus, Target, Vuln
 
 SUPPORTED: frozenset[str] = frozenset(
@@ -135,25 +135,40 @@ class OsvSource:
         return results
 
     async def _batch(self, chunk: list[Target], fetcher: Fetcher, out: dict[str, Fetched]) -> None:
-        """Every page for ``chunk``; a 400 splits it until the rejected query stands alone."""
+        """Every page for ``chunk``, each package's complete answer cached on its own."""
         ids: dict[str, set[str]] = {t.key: set() for t in chunk}
-        pending: list[tuple[Target, str]] = [(t, "") for t in chunk]
+        await self._pages([(t, "") for t in chunk], ids, fetcher, out)
+        for key, all_ids in ids.items():
+            payload = {"vulns": [{"id": i} for i in sorted(all_ids)]}
+            date = fetcher.store("osv", key, 200, orjson.dumps(payload))
+            out[key] = Fetched("ok", payload, date)
+
+    async def _pages(
+        self,
+        pending: list[tuple[Target, str]],
+        ids: dict[str, set[str]],
+        fetcher: Fetcher,
+        out: dict[str, Fetched],
+    ) -> None:
+        """Pages for ``pending`` (package, page token); a 400 splits it until the rejected
+        query stands alone, each half going on from the pages it already has."""
         for _page in range(10_000):  # a server repeating its token cannot loop us
             if not pending:
-                break
+                return
             results = await self._post(pending, fetcher)
             if isinstance(results, Fetched):
                 if results.reason.endswith("(HTTP 400)") and len(pending) > 1:
                     half = len(pending) // 2
-                    for part in (pending[:half], pending[half:]):
-                        await self._batch([t for t, _ in part], fetcher, out)
-                    # pages already read are lost with the split: ids restart in the halves
+                    await asyncio.gather(
+                        self._pages(pending[:half], ids, fetcher, out),
+                        self._pages(pending[half:], ids, fetcher, out),
+                    )
                     return
                 for t, _ in pending:
                     stale = fetcher.stale("osv", t.key) if results.status == "error" else None
                     out[t.key] = stale if stale is not None else results
                     ids.pop(t.key, None)
-                break
+                return
             nxt: list[tuple[Target, str]] = []
             for (t, _), item in zip(pending, results, strict=True):
                 found = parse_batch_item(item)
@@ -166,10 +181,6 @@ class OsvSource:
                 if isinstance(token, str) and token:
                     nxt.append((t, token))
             pending = nxt
-        for key, all_ids in ids.items():
-            payload = {"vulns": [{"id": i} for i in sorted(all_ids)]}
-            date = fetcher.store("osv", key, 200, orjson.dumps(payload))
-            out[key] = Fetched("ok", payload, date)
 
     async def gather(self, targets: Sequence[Target], fetcher: Fetcher) -> dict[str, SourceData]:
         todo = [t for t in targets if self.supports(t)]
@@ -178,26 +189,46 @@ class OsvSource:
         missing = [t for k, t in unique.items() if k not in answers]
         size = min(self.batch, BATCH_MAX)
         chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
-        await asyncio.gather(*(self._batch(c, fetcher, answers) for c in chunks))
+        done = [asyncio.Event() for _ in chunks]
+        chunk_of = {t.key: n for n, c in enumerate(chunks) for t in c}
 
+        async def batch(n: int) -> None:
+            try:
+                await self._batch(chunks[n], fetcher, answers)
+            finally:
+                done[n].set()
+
+        # The details are asked while later batches are still out: packages are walked in
+        # key order, each as soon as its answer is in, and the first ``max_details`` ids met
+        # (each package's in sorted order) are the ones asked, whatever the cache held.
         ids_of: dict[str, list[str]] = {}
-        for t in todo:
-            got = answers[t.key]
-            if got.status == "ok":
-                ids_of[t.key] = parse_batch_item(got.data) or []
-        wanted = sorted({i for ids in ids_of.values() for i in ids})
-        fetch_ids = wanted[: self.max_details]
-        self.details_skipped = len(wanted) - len(fetch_ids)
-        details_list = await asyncio.gather(
-            *(
-                fetcher.get("osv-vuln", i, f"{self.base}/v1/vulns/{quote(i, safe='')}")
-                for i in fetch_ids
-            )
-        )
-        details = dict(zip(fetch_ids, details_list, strict=True))
+        asked: dict[str, asyncio.Task[Fetched]] = {}
+        skipped: set[str] = set()
+
+        async def walk() -> None:
+            for key in unique:
+                if key in chunk_of:
+                    await done[chunk_of[key]].wait()
+                got = answers[key]
+                if got.status != "ok":
+                    continue
+                ids_of[key] = parse_batch_item(got.data) or []
+                for vid in ids_of[key]:
+                    if vid in asked or vid in skipped:
+                        continue
+                    if len(asked) >= self.max_details:
+                        skipped.add(vid)
+                        continue
+                    url = f"{self.base}/v1/vulns/{quote(vid, safe='')}"
+                    asked[vid] = asyncio.ensure_future(fetcher.get("osv-vuln", vid, url))
+
+        await asyncio.gather(walk(), *(batch(n) for n in range(len(chunks))))
+        details = {vid: await task for vid, task in asked.items()}
+        self.details_skipped = len(skipped)
 
         out: dict[str, SourceData] = {}
-        for t in todo:
+        for n, t in enumerate(todo):
+            await breathe(n)
             got = answers[t.key]
             fetcher.advance()
             if got.status != "ok":
