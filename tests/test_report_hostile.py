@@ -110,8 +110,15 @@ def _check_json(data: bytes) -> None:
     assert Report.from_json(data).to_json() == data
 
 
+def _check_text(data: bytes) -> None:
+    """The terminal report: no control character but newline (no raw ESC), no bidi override."""
+    text = data.decode("utf-8")
+    assert re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", text) is None
+    assert "\u202e" not in text and "\u2028" not in text
+
+
 CHECKS = {"json": _check_json, "html": _check_html, "markdown": _check_markdown, "csv": _check_csv,
-          "sarif": _check_sarif, "cyclonedx": _check_cyclonedx}
+          "sarif": _check_sarif, "cyclonedx": _check_cyclonedx, "text": _check_text}
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))

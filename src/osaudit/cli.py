@@ -2,7 +2,8 @@
 
 Exit codes: 0 success (audit verdict pass or justify), 1 audit verdict fail or a
 failing gate, 2 input or usage error, 70 internal error (a bug in osaudit), 130
-interrupted. Errors print one line, never a traceback.
+interrupted. Errors print one line, never a traceback. A closed stdout (``| head``)
+is no error: the command stops writing and exits 0 (``audit``: its verdict's code).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import click
 
 from osaudit import __version__
-from osaudit.commands._write import silence_stdout
+from osaudit.commands._write import StdoutClosed, silence_stdout
 from osaudit.commands.audit import audit
 from osaudit.commands.cache import cache
 from osaudit.commands.catalog import catalog
@@ -27,7 +28,18 @@ from osaudit.commands.schema import schema
 from osaudit.errors import INTERNAL_ERROR_EXIT, REPORT_URL, OsauditError, current_input, one_line
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group; a write to a closed stdout ends the command as StdoutClosed."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:  # click would sys.exit(1): 1 means "verdict fail" here
+            silence_stdout()
+            raise StdoutClosed from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="osaudit")
 def cli() -> None:
     """Audit an SBOM for vendor lock-in, licence openness and maintenance risk.
@@ -40,6 +52,10 @@ def cli() -> None:
      70  internal error: a bug in osaudit (one line naming the input and the
          cause; please report it)
     130  interrupted (SIGINT)
+
+    \b
+    A closed stdout (osaudit inspect SBOM | head -1) is no error: osaudit stops
+    writing and exits 0; audit still exits with its verdict's code (0 or 1).
     """
 
 
@@ -68,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("osaudit: interrupted", err=True)
         return 130
-    except BrokenPipeError:
+    except (BrokenPipeError, StdoutClosed):
         silence_stdout()
         return 0
     except OSError as exc:

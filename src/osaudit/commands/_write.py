@@ -21,8 +21,17 @@ from osaudit.errors import InputError
 _STDOUT_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO)
 
 
+class StdoutClosed(Exception):
+    """The reader of stdout went away (``osaudit inspect SBOM | head -1``).
+
+    Not an OSError, so click does not turn it into exit 1 (its own EPIPE handling);
+    ``cli.main`` ends the command quietly with exit 0, and ``audit`` keeps its
+    verdict's exit code.
+    """
+
+
 def write_stdout(data: bytes) -> None:
-    """Write ``data`` to stdout; a full device or a closed pipe is an InputError, not a crash."""
+    """Write ``data`` to stdout; a full device is an InputError, a closed pipe StdoutClosed."""
     try:
         sys.stdout.flush()
         out = sys.stdout.buffer
@@ -33,6 +42,9 @@ def write_stdout(data: bytes) -> None:
             if not n:
                 raise OSError(errno.EIO, "short write")
             view = view[n:]
+    except BrokenPipeError:
+        silence_stdout()
+        raise StdoutClosed from None
     except OSError as exc:
         silence_stdout()
         raise InputError(f"stdout: cannot write report: {exc.strerror or exc}") from None

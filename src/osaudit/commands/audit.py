@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import click
 
-from osaudit.commands._write import write_output
+from osaudit.commands import _output
+from osaudit.commands._write import StdoutClosed, write_output
 from osaudit.errors import ConfigError, InputError, shown
 from osaudit.metadata.config import MetadataConfig
 from osaudit.metadata.options import metadata_options
-from osaudit.report import FORMATS, RenderContext, Report, parse_markdown_limit, render
+from osaudit.report import (
+    ALIASES,
+    FORMATS,
+    RenderContext,
+    Report,
+    format_for_path,
+    format_name,
+    parse_markdown_limit,
+    render,
+)
+from osaudit.report.formats import known_suffixes
 
 _SIZE = re.compile(r"^\s*(\d{1,24})\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 
@@ -27,17 +41,64 @@ def parse_size(value: str) -> int:
 
 
 def parse_outputs(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    """``--output FORMAT=PATH`` values -> [(format, path)]."""
+    """``--output FORMAT=PATH`` (or ``--output PATH`` with a known extension) -> [(format, path)]."""
     out = []
     for raw in values:
-        fmt, sep, path = raw.partition("=")
-        fmt = fmt.strip().lower()
-        if not sep or not path:
-            raise ConfigError(f"--output {raw!r}: expected FORMAT=PATH, e.g. sarif=osaudit.sarif")
-        if fmt not in FORMATS:
-            raise ConfigError(f"--output {raw!r}: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+        name, sep, path = raw.partition("=")
+        fmt = format_name(name) if sep else None
+        if fmt is None and (not sep or "/" in name or "." in name):  # a path, maybe with '='
+            fmt, path = format_for_path(raw), raw
+            if fmt is None:
+                raise ConfigError(
+                    f"--output {shown(raw)}: expected FORMAT=PATH (e.g. sarif=osaudit.sarif) "
+                    f"or a file name ending in one of {known_suffixes()}"
+                )
+        if fmt is None:
+            known = ", ".join([*FORMATS, *ALIASES])
+            raise ConfigError(f"--output {shown(raw)}: unknown format {name.strip()!r} (known: {known})")
+        if not path:
+            raise ConfigError(f"--output {shown(raw)}: expected FORMAT=PATH, e.g. sarif=osaudit.sarif")
         out.append((fmt, path))
     return out
+
+
+def main_target(fmt: str | None, out: str | None, *, tty: bool) -> tuple[str, str | None]:
+    """The format and path of ``-o``/stdout: an explicit ``--format`` wins, else ``-o``'s
+    extension (JSON for a FIFO or device without one), else text on a terminal, else JSON."""
+    if fmt is not None:
+        chosen = format_name(fmt)
+        if chosen is None:  # pragma: no cover - click's Choice rejects it first
+            raise ConfigError(f"--format {shown(fmt)}: unknown format")
+        if out not in (None, "-"):
+            implied = format_for_path(out)
+            if implied is not None and implied != chosen:
+                _output.warn(f"-o {out}: writing {chosen} as --format says, although the "
+                             f"extension suggests {implied}")  # fmt: skip
+        return chosen, out
+    if out in (None, "-"):
+        return ("text" if tty else "json"), out
+    implied = format_for_path(out)
+    if implied is None and _special(out):  # a FIFO, /dev/stdout, >(cmd): a pipe gets JSON
+        return "json", out
+    if implied is None:
+        raise ConfigError(
+            f"-o {shown(out)}: cannot tell the format from the file name; give --format "
+            f"({', '.join(FORMATS)}) or end it in one of {known_suffixes()}"
+        )
+    return implied, out
+
+
+def _special(path: str) -> bool:
+    """An existing target that is not a regular file (a FIFO, a device, /dev/fd/N)."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path)
+    except OSError:
+        return False
+
+
+def split_fail_on(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--fail-on a=b,c=d`` (and new lines), as the GitHub Action's fail-on input takes it."""
+    return tuple(part.strip() for v in values for part in re.split(r"[,\n]", v) if part.strip())
 
 
 @click.command(
@@ -54,20 +115,29 @@ Time comes from --now, else SOURCE_DATE_EPOCH, else the clock: with either
 set, two runs on the same inputs write byte-identical reports.""",
 )
 @click.argument("sbom", metavar="SBOM")
-@click.option("-o", "--out", "out", metavar="FILE", help="Write the report here (default stdout).")
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    metavar="FILE",
+    help="Write the report here (default stdout); the format follows the extension "
+    "(.json .md .html .sarif .cdx.json .csv .txt) unless --format names one.",
+)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(FORMATS)),
+    type=click.Choice([*FORMATS, *ALIASES], case_sensitive=False),
     default=None,
-    help="Report format for -o/stdout (default json).",
+    help="Report format for -o/stdout (default: from -o's extension; on stdout text on a "
+    "terminal, else json). Wins over the extension.",
 )
 @click.option(
     "--output",
     "outputs",
     multiple=True,
     metavar="FORMAT=PATH",
-    help="Also write FORMAT to PATH (repeatable); alone, nothing goes to stdout.",
+    help="Also write FORMAT to PATH, or PATH in the format its extension names "
+    "(repeatable); alone, nothing goes to stdout.",
 )
 @click.option(
     "--catalog",
@@ -88,8 +158,9 @@ set, two runs on the same inputs write byte-identical reports.""",
     "fail_on",
     multiple=True,
     metavar="AXIS=LEVEL",
-    help="Fail when AXIS (lockin, licence, maintenance) reaches LEVEL (low..critical), "
-    "or on unknown (LEVEL=unknown); off disables; overrides the policy file.",
+    help="Fail when AXIS (lockin or lock-in, licence or license, maintenance) reaches LEVEL "
+    "(low..critical), or on unknown (LEVEL=unknown); off disables; overrides the policy "
+    "file. Repeatable, or comma separated: lockin=high,licence=high.",
 )
 @click.option("--now", metavar="ISO8601", help="Audit time (default SOURCE_DATE_EPOCH or clock).")
 @click.option(
@@ -107,6 +178,7 @@ set, two runs on the same inputs write byte-identical reports.""",
     help="Markdown size limit: bytes, or a preset (summary = 1 MiB, comment = 65,536).",
 )
 @metadata_options
+@_output.verbosity_options(quiet=False)  # -q/--quiet comes with the metadata options
 def audit(
     sbom: str,
     out: str | None,
@@ -126,19 +198,21 @@ def audit(
     """Score SBOM for lock-in, licence openness and maintenance; give the Art. 41 verdict."""
     from osaudit.pipeline import AuditOptions, build, parse_now
 
+    _output.set_quiet(bool(metadata_kw.get("quiet")))
+    quiet, verbose = _output.quiet(), _output.verbose()
+    metadata_kw["quiet"] = quiet
     extra = parse_outputs(outputs)
     targets: list[tuple[str, str | None]] = []
     if fmt is not None or out is not None or not extra:
-        targets.append((fmt or "json", out))
+        targets.append(main_target(fmt, out, tty=_output.stdout_is_tty()))
     targets.extend(extra)
     for _fmt, path in targets:
         _check_target(path)
-    quiet = bool(metadata_kw.get("quiet"))
     options = AuditOptions(
         catalog=catalogs,
         policy=policy,
         project_licence=project_licence,
-        fail_on=fail_on,
+        fail_on=split_fail_on(fail_on),
         now=parse_now(now),
         max_bytes=parse_size(max_size) if max_size else None,
         strict=strict,
@@ -154,12 +228,38 @@ def audit(
         full_report_hint=next((p for f, p in targets if f == "json" and p), None),
         limit=parse_markdown_limit(markdown_limit) if markdown_limit is not None else None,
     )
+    from osaudit.report.next_steps import next_steps
+
+    steps = next_steps(report)
+    files = [(f, p) for f, p in targets if p not in (None, "-")]
+    text_on_stdout = False
     for target_fmt, path in targets:
-        write_output(path, render(target_fmt, report, ctx))
+        to_stdout = path in (None, "-")
+        if target_fmt == "text":
+            from osaudit.report.text import render_text
+
+            others = [t for t in files if t != (target_fmt, path)] if to_stdout else []
+            data = render_text(
+                report, ctx, color=to_stdout and _output.use_color(), written=others,
+                exceptions=verbose, steps=steps,
+            ).encode("utf-8")  # fmt: skip
+            text_on_stdout = text_on_stdout or to_stdout
+        else:
+            data = render(target_fmt, report, ctx)
+        with contextlib.suppress(StdoutClosed):  # the reader stopped (| head): the verdict decides
+            write_output(path, data)
 
     verdict = report.verdict
-    if not quiet:
+    for x in steps.expiring:
+        when = "today" if x.days_left == 0 else f"in {x.days_left} day(s)"
+        _output.warn(f"exception {x.pattern} expires {when} ({x.expires.isoformat()}); "
+                     "renew it with a new justification or plan the exit")  # fmt: skip
+    if not quiet and not text_on_stdout:
         _summary_line(report)
+    if verbose:
+        for g in verdict.gates:
+            if g.passed:
+                click.echo(f"osaudit: gate {g.name} passed: {g.detail}", err=True)
     if verdict.art41 == "fail":
         for g in verdict.gates:
             if not g.passed:

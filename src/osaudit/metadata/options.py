@@ -68,10 +68,11 @@ def metadata_options(func: F) -> F:
             help="OpenSSF Scorecard API base URL [env OSAUDIT_SCORECARD_URL].",
         ),
         click.option(
+            "-q",
             "--quiet",
             is_flag=True,
             default=False,
-            help="No progress bar and no summary line on stderr.",
+            help="No progress bar and no summary line on stderr: warnings and errors only.",
         ),
     ]
     for option in reversed(options):

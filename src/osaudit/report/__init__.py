@@ -1,7 +1,7 @@
 """The report stage: the typed :class:`Report` and its formats.
 
 :mod:`osaudit.report.model` holds the report; :mod:`osaudit.report.formats` the
-registry of formatters (JSON, SARIF, Markdown, HTML, CycloneDX, CSV), each
+registry of formatters (JSON, SARIF, Markdown, HTML, CycloneDX, CSV, text), each
 ``(report: Report, ctx: RenderContext) -> bytes``.
 """
 
@@ -12,10 +12,21 @@ from osaudit.report.context import (
     RenderContext,
     parse_markdown_limit,
 )
-from osaudit.report.formats import EXTENSIONS, FORMATS, Format, Formatter, formatter, render
+from osaudit.report.formats import (
+    ALIASES,
+    EXTENSIONS,
+    FORMATS,
+    Format,
+    Formatter,
+    format_for_path,
+    format_name,
+    formatter,
+    render,
+)
 from osaudit.report.model import Report
 
 __all__ = [
+    "ALIASES",
     "EXTENSIONS",
     "FORMATS",
     "MARKDOWN_LIMIT_COMMENT",
@@ -25,6 +36,8 @@ __all__ = [
     "Formatter",
     "RenderContext",
     "Report",
+    "format_for_path",
+    "format_name",
     "formatter",
     "parse_markdown_limit",
     "render",
