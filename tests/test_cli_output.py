@@ -153,3 +153,27 @@ def test_shell_pipe_to_head(tmp_path: Path) -> None:
            f"-q --now {NOW} | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}")  # fmt: skip
     proc = subprocess.run(["bash", "-c", cmd], capture_output=True, env=env, check=True)
     assert proc.stdout.decode().strip() == "0" and proc.stderr == b""
+
+
+# --------------------------------------------------------------------------- --fail-on spellings
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--fail-on", "lockin=high,licence=high"], ["--fail-on", "lock-in=high, license=high"],
+     ["--fail-on", "licence=high\nlockin=high"], ["--fail-on", "lockin=high", "--fail-on", "licence=high"]],
+)  # fmt: skip
+def test_fail_on_as_the_action_takes_it(
+    args: list[str], tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    rc, _, err = _audit(capsysbinary, "-q", "-o", "r.json", *args)
+    assert rc == 1, err
+    report = json.loads((tmp_path / "r.json").read_bytes())
+    assert report["policy"]["fail_on"] == {"licence": "high", "lockin": "high"}
+    assert err.strip().splitlines()[-1].startswith("osaudit: gate lockin>=high failed")
+
+
+def test_fail_on_bad_axis_names_the_spellings(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    rc, _, err = _audit(capsysbinary, "--fail-on", "lockin=high,vendor=high")
+    assert rc == 2
+    assert "'vendor=high'" in err and "lock-in" in err and len(err.strip().splitlines()) == 1

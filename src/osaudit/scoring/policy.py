@@ -72,6 +72,8 @@ _FAIL_ON_KEYS = (
 )
 _LIST_KEYS = ("purls", "reason")
 _EXCEPTION_KEYS = ("component", "reason", "approver", "expires")
+#: Other spellings of an axis on the command line (``--fail-on lock-in=high``).
+AXIS_ALIASES = {"license": "licence", "lock-in": "lockin", "lock_in": "lockin"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,11 +411,11 @@ def parse_fail_on(values: Sequence[str]) -> tuple[dict[str, str | None], dict[st
     for raw in values:
         axis, sep, level = raw.partition("=")
         axis, level = axis.strip().lower(), level.strip().lower()
-        if axis == "license":
-            axis = "licence"
+        axis = AXIS_ALIASES.get(axis, axis)
         if not sep or axis not in AXES:
             raise ConfigError(
-                f"--fail-on {raw!r}: expected AXIS=LEVEL with AXIS one of {', '.join(AXES)}"
+                f"--fail-on {raw!r}: expected AXIS=LEVEL with AXIS one of {', '.join(AXES)} "
+                "(or lock-in, license)"
             )
         if level == "unknown":
             unknown[axis] = True
