@@ -151,6 +151,17 @@ class VersionScope:
 
 
 @dataclass(frozen=True, slots=True)
+class DormantScope:
+    """Packages ``purls`` that a bundler (``bundled_by``) always installs but that stay
+    inactive unless the application configures them (``active_when``)."""
+
+    purls: tuple[str, ...]  # patterns, each also in the family's purls
+    bundled_by: tuple[str, ...]  # purl patterns of the packages that bundle them
+    active_when: str  # the configuration that activates them
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class CatchAllLink:
     """A service family reachable through a catch-all family's client (S3 through boto3)."""
 
@@ -183,6 +194,7 @@ class Family:
     notes: str = ""
     versions: tuple[VersionScope, ...] = ()  # packages not named here lock in every version
     via_catch_all: CatchAllLink | None = None
+    dormant: tuple[DormantScope, ...] = ()  # bundled packages inactive unless configured
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from typing import Any
 from osaudit.model import (
     Alternative,
     CatchAllLink,
+    DormantScope,
     Family,
     LicenceChange,
     Provenance,
@@ -69,6 +70,15 @@ def build_family(raw: dict[str, Any], alternatives: tuple[Replacement, ...]) -> 
             for v in raw.get("versions") or ()
         ),
         via_catch_all=_catch_all(raw.get("via_catch_all")),
+        dormant=tuple(
+            DormantScope(
+                purls=_t(d.get("purls")),
+                bundled_by=_t(d.get("bundled_by")),
+                active_when=str(d.get("active_when") or ""),
+                sources=_t(d.get("sources")),
+            )
+            for d in raw.get("dormant") or ()
+        ),
     )
 
 

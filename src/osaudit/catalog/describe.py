@@ -41,6 +41,11 @@ def family_json(cat: Catalog, fam: Family) -> dict[str, Any]:
             {"purls": list(v.purls), "range": v.range, "note": v.note, "sources": list(v.sources)}
             for v in fam.versions
         ],
+        "dormant": [
+            {"purls": list(d.purls), "bundled_by": list(d.bundled_by),
+             "active_when": d.active_when, "sources": list(d.sources)}
+            for d in fam.dormant
+        ],
         "alternatives": [
             {**alternative_summary(cat, rep.alternative), "swap": rep.swap, "note": rep.note}
             for rep in fam.alternatives
@@ -129,6 +134,11 @@ def family_text(data: dict[str, Any], indent: str = "") -> list[str]:
         lines.append(
             f"{indent}  locks only:     {_list(v['purls'])} {v['range']}"
             + (f" ({v['note']})" if v["note"] else "")
+        )
+    for d in data.get("dormant", ()):
+        lines.append(
+            f"{indent}  dormant:        {_list(d['purls'])} when bundled by "
+            f"{_list(d['bundled_by'])}; active only when {d['active_when']}"
         )
     if data["unverified"]:
         lines.append(f"{indent}  unverified:     {_list(data['unverified'])} (treated as unknown)")

@@ -237,7 +237,8 @@ def _check_entry(entry: Entry, out: list[Violation]) -> None:
 
 
 def _check_versions(entry: Entry, out: list[Violation]) -> None:
-    """Each ``versions`` scope names patterns of the family's ``purls`` and a readable range."""
+    """Each ``versions`` scope names patterns of the family's ``purls`` and a readable range;
+    each ``dormant`` scope names patterns of the family's ``purls``."""
     from osaudit.catalog.versions import range_problem
 
     scopes = entry.data.get("versions")
@@ -259,6 +260,20 @@ def _check_versions(entry: Entry, out: list[Violation]) -> None:
         spec = scope.get("range")
         if isinstance(spec, str) and (problem := range_problem(spec)):
             out.append(Violation(entry.file, entry.id, f"{where}.range", problem))
+    dormant = entry.data.get("dormant")
+    for i, scope in enumerate(dormant if isinstance(dormant, list) else ()):
+        if not isinstance(scope, dict):
+            continue
+        for j, pattern in enumerate(_strings(scope.get("purls"))):
+            if pattern not in purls:
+                out.append(
+                    Violation(
+                        entry.file,
+                        entry.id,
+                        f"{entry.where()}.dormant[{i}].purls[{j}]",
+                        f"{pattern!r} is not one of the family's purls",
+                    )
+                )
 
 
 def merge_layers(layers: Sequence[Layer]) -> tuple[dict[str, Entry], list[Violation]]:

@@ -31,6 +31,7 @@ from osaudit.report.model import (
 )
 from osaudit.sbom.graph import introduced_by, relation
 from osaudit.scoring import sovereignty
+from osaudit.scoring.conditions import Condition, dormant_conditions, scope_condition
 from osaudit.scoring.licence import RegistryLicence, score_licence
 from osaudit.scoring.lockin import LockinResult, controlling_jurisdiction, score_lockin
 from osaudit.scoring.maintenance import facts_to_json, is_fund_or_replace, score_maintenance
@@ -230,6 +231,7 @@ def score_components(
     """Every component scored, in SBOM order."""
     resolutions = catalog.resolve_all(sbom.components)
     unverified = catalog.unverified
+    dormant = _dormant(sbom, resolutions, catalog)
     lock_cache: dict[tuple[Any, ...], tuple[LockinResult, LockinAxis]] = {}
     out: list[Scored] = []
     for comp in sbom.components:
@@ -245,7 +247,11 @@ def score_components(
         outside = tuple(
             (m, catalog.families[m.entry_id]) for m in (res.outside if res is not None else ())
         )
-        key = (fam_match, direct, alt_of, bool(comp.purl or comp.cpes), outside and comp.ref)
+        condition = (scope_condition(comp) or dormant.get(comp.ref)) if family else None
+        key = (
+            fam_match, direct, alt_of, bool(comp.purl or comp.cpes), outside and comp.ref,
+            condition,
+        )
         cached = lock_cache.get(key)
         if cached is None:
             lock = score_lockin(
@@ -257,6 +263,7 @@ def score_components(
                 alternative_of=alt_of,
                 unverified=unverified,
                 outside=outside,
+                condition=condition,
             )
             cached = lock_cache[key] = (lock, lockin_axis(lock))
         lock, lock_axis = cached
@@ -289,6 +296,7 @@ def score_components(
                 lock.axis.level,
                 lock.axis.score,
                 direct,
+                condition.label if condition is not None else None,
             )
             if lock.family is not None
             else None
@@ -296,6 +304,19 @@ def score_components(
         findings = _findings(comp, lock, lic, maint)
         out.append(Scored(row, findings, _control(comp, lock, catalog), fund, member))
     return out
+
+
+def _dormant(sbom: Sbom, resolutions: Any, catalog: Catalog) -> dict[str, Condition]:
+    """LI-DORMANT conditions of the family-matched components (catalogue ``dormant``)."""
+    families: dict[str, Family] = {}
+    for ref, res in resolutions.items():
+        if res.families and (fam := catalog.families.get(res.families[0].entry_id)):
+            families[ref] = fam
+    if not any(f.dormant for f in families.values()):
+        return {}
+    doc = sbom.document
+    roots = {c.ref for c in (doc.subject, *doc.subprojects) if c is not None}
+    return dormant_conditions(sbom.components, families, sbom.dependencies, roots)
 
 
 def _score(axis: AxisScore) -> int | None:

@@ -82,6 +82,8 @@ def parties(
     """Distinct controlling vendors of the products, and stewards of the alternatives in use."""
     vendors: dict[tuple[str, str | None], set[str]] = {}
     for p in products:
+        if p.conditional:
+            continue  # optional or dormant: not a vendor the application depends on
         fam = p.family
         juris = controlling_jurisdiction(fam, catalog.unverified)
         parent_counts = (

@@ -89,6 +89,7 @@ class Builder:
         self.extra_refs: set[str] = set()  # refs allowed in the graph besides components
         self.ignored_refs: set[str] = set()  # known non-components (files, documents): dropped
         self._next_suffix: dict[str, int] = {}  # ref -> next free "#n" for a clashing ref
+        self._scopes: dict[str, set[str]] = {}  # ref -> scopes its relationships give it
 
     # ------------------------------------------------------------------ warnings
     def warn(self, code: str, message: str, location: str | None = None) -> None:
@@ -179,12 +180,31 @@ class Builder:
     def edge(self, src: str, dst: str) -> None:
         self.edges.setdefault(src, []).append(dst)
 
+    def scope_hint(self, ref: str, scope: str) -> None:
+        """Record the scope one relationship gives ``ref`` (SPDX: optional dependency...)."""
+        self._scopes.setdefault(ref, set()).add(scope)
+
+    def _apply_scopes(self) -> None:
+        """A component without a scope whose every dependency relationship is optional
+        (or dev/test) gets that scope; one required relationship keeps it required."""
+        merged: dict[str, set[str]] = {}
+        for ref, scopes in self._scopes.items():
+            merged.setdefault(self.resolve(ref), set()).update(scopes)
+        for ref, scopes in merged.items():
+            comp = self.components.get(ref)
+            if comp is None or comp.scope is not None or "required" in scopes:
+                continue
+            scope = "optional" if "optional" in scopes else "excluded"
+            self.components[ref] = dataclasses.replace(comp, scope=scope)
+
     # ------------------------------------------------------------------ result
     def resolve(self, ref: str) -> str:
         return self.alias.get(ref, ref)
 
     def finish(self, document: Document) -> Sbom:
         """Build the Sbom: resolve aliases, keep edges between known refs, fold warnings."""
+        if self._scopes:
+            self._apply_scopes()
         known = set(self.components) | self.extra_refs
         if document.subject is not None:
             known.add(document.subject.ref)

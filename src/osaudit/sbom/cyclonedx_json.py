@@ -225,6 +225,22 @@ def _walk(b: Builder, comps: list[Any], loc: str, parent: str | None, subject: s
             _walk(b, c["components"], f"{here}.components", ref, subject)
 
 
+#: CycloneDX ``component.scope`` values (1.0-1.7).
+SCOPES = frozenset({"required", "optional", "excluded"})
+
+
+def _scope(b: Builder, value: Any, here: str) -> str | None:
+    """The component's scope, lower case; another value is kept as given, with a warning."""
+    scope = text(value)
+    if scope is None:
+        return None
+    if scope.lower() in SCOPES:
+        return scope.lower()
+    b.warn("scope-unknown", f"unknown scope {scope!r} (required, optional or excluded)",
+           f"{here}.scope")  # fmt: skip
+    return scope
+
+
 def component(b: Builder, c: dict[str, Any], here: str, parent: str | None) -> dict[str, Any]:
     """One CycloneDX component object -> keyword arguments for ``Builder.make``."""
     ref = text(c.get("bom-ref")) or b.synthetic_ref(here)
@@ -264,7 +280,7 @@ def component(b: Builder, c: dict[str, Any], here: str, parent: str | None) -> d
         author=author or text(c.get("publisher")),
         hashes=tuple(hashes),
         external_refs=tuple(refs),
-        scope=text(c.get("scope")),
+        scope=_scope(b, c.get("scope"), here),
         parent=parent,
         description=text(c.get("description")),
     )

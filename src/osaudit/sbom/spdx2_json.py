@@ -32,6 +32,37 @@ def edge_kind(relationship: str) -> str | None:
     return None
 
 
+#: SPDX relationship types that say the dependency is optional or not part of the runtime
+#: (SPDX 2.3 section 11.1; SPDX 3 ``hasOptionalDependency``); the dependency is the
+#: ``spdxElementId`` of the ``*_OF`` types and the ``to`` of the ``has*`` ones.
+_SCOPE_OF = {
+    "optionaldependencyof": "optional",
+    "optionalcomponentof": "optional",
+    "devdependencyof": "excluded",
+    "testdependencyof": "excluded",
+    "devtoolof": "excluded",
+    "testtoolof": "excluded",
+    "testof": "excluded",
+    "hasoptionaldependency": "optional",
+    "hasoptionalcomponent": "optional",
+}
+
+
+def relationship_scope(relationship: str, lifecycle: str | None = None) -> str:
+    """The CycloneDX-style scope a relationship gives its dependency side.
+
+    ``optional`` or ``excluded`` for the types in ``_SCOPE_OF`` (and an SPDX 3
+    dependency scoped to the ``development`` or ``test`` lifecycle), else
+    ``required``.
+    """
+    r = relationship.replace("_", "").lower()
+    if r in _SCOPE_OF:
+        return _SCOPE_OF[r]
+    if lifecycle and lifecycle.lower() in ("development", "test"):
+        return "excluded"
+    return "required"
+
+
 def party(value: Any) -> str | None:
     """``Organization: ACME (email)`` -> ``ACME``; NOASSERTION -> None."""
     s = text(value)
@@ -90,8 +121,10 @@ def read(path: str, doc: dict[str, Any], b: Builder, encoding: str = "json") -> 
         kind = edge_kind(kind_raw)
         if kind == "forward":
             b.edge(src, dst)
+            b.scope_hint(dst, relationship_scope(kind_raw))
         elif kind == "reverse":
             b.edge(dst, src)
+            b.scope_hint(src, relationship_scope(kind_raw))
         elif kind == "describes" and src == doc_id:
             described.append(dst)
         elif kind == "describedby" and dst == doc_id:

@@ -12,7 +12,7 @@ from typing import Any
 from osaudit.errors import InputError
 from osaudit.model import Document, ExternalRef, Licence, Sbom
 from osaudit.sbom.common import Builder, licence, text
-from osaudit.sbom.spdx2_json import edge_kind
+from osaudit.sbom.spdx2_json import edge_kind, relationship_scope
 
 PACKAGE_TYPES = frozenset({"Package", "AIPackage", "DatasetPackage"})
 _PURL_IDS = frozenset({"purl", "packageurl"})
@@ -66,11 +66,14 @@ def read(path: str, doc: dict[str, Any], b: Builder) -> Sbom:
             lic_rel.setdefault(src, {}).setdefault(key, []).extend(dsts)
             continue
         kind = edge_kind(rtype)
+        scope = relationship_scope(rtype, text(e.get("scope")))
         for dst in dsts:
             if kind == "forward":
                 b.edge(src, dst)
+                b.scope_hint(dst, scope)
             elif kind == "reverse":
                 b.edge(dst, src)
+                b.scope_hint(src, scope)
             elif kind == "describes":
                 described.append(dst)
     b.ignored_refs.update(elements)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from osaudit.model import Alternative, AxisScore, Component, Family, Level, Match, Reason
+from osaudit.scoring.conditions import Condition
 
 Unverified = Callable[[str], Collection[str]]
 """Entry id -> names of fields the catalogue could not confirm (treated as unknown)."""
@@ -69,6 +70,10 @@ TRANSITIVE_POINTS = -10
 
 #: Low-confidence (name-only) matches are capped at the top of "medium".
 LOW_CONFIDENCE_CAP = 49
+
+#: A lock-in that may not be in effect (rules LI-SCOPE, LI-DORMANT) is capped at the top
+#: of "low": the lock exists only once someone installs or configures the component.
+CONDITIONAL_CAP = 24
 
 #: The 27 EU member states (ISO 3166-1 alpha-2) plus "EU" for EU institutions.
 EU_JURISDICTIONS: frozenset[str] = frozenset(
@@ -205,6 +210,7 @@ def score_lockin(
     alternative_of: Sequence[str] = (),
     unverified: Unverified | None = None,
     outside: Sequence[tuple[Match, Family]] = (),
+    condition: Condition | None = None,
 ) -> LockinResult:
     """Score the lock-in of one component.
 
@@ -212,7 +218,8 @@ def score_lockin(
     is the catalogue's alternatives by id; ``direct`` is True/False/None
     (unknown); ``alternative_of`` lists the alternatives whose client the
     component is; ``unverified(entry_id)`` gives fields to treat as unknown;
-    ``outside`` the family matches dropped because the version does not lock.
+    ``outside`` the family matches dropped because the version does not lock;
+    ``condition`` why the lock may not be in effect (SBOM scope, dormant bundle).
     """
     alt_of = tuple(sorted(set(alternative_of)))
     if (family is None or match is None) and outside:
@@ -232,7 +239,9 @@ def score_lockin(
             msg += "; client of the open alternative " + ", ".join(alt_of)
         reason = Reason("LI-NO-MATCH", msg, 0, "catalog")
         return LockinResult(AxisScore(0, "none", (reason,)), None, None, None, (), alt_of)
-    return _score_family(match, family, alternatives, direct, alt_of, unverified or _none_unverified)
+    return _score_family(
+        match, family, alternatives, direct, alt_of, unverified or _none_unverified, condition
+    )
 
 
 def _outside_reason(component: Component, match: Match, family: Family) -> Reason:
@@ -254,6 +263,7 @@ def _score_family(
     direct: bool | None,
     alt_of: tuple[str, ...],
     unverified: Unverified,
+    condition: Condition | None = None,
 ) -> LockinResult:
     src = f"catalog:{family.id}"
     date = family.provenance.reviewed or None
@@ -378,6 +388,19 @@ def _score_family(
             )
         )
         total = LOW_CONFIDENCE_CAP
+
+    if condition is not None:
+        cut = min(0, CONDITIONAL_CAP - total)
+        reasons.append(
+            Reason(
+                condition.code,
+                f"{condition.message}: counted as a conditional lock-in, capped at low ({cut})",
+                cut,
+                condition.source,
+                date if condition.source == src else None,
+            )
+        )
+        total += cut
 
     score = max(0, min(100, total))
     axis = AxisScore(score, level_for(score), tuple(reasons))

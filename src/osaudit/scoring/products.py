@@ -5,7 +5,8 @@ A vendor product is one catalogue family as the application uses it: the
 the same vendor, and the *plumbing* that only arrives through those clients
 (the 50 ``@aws-sdk/*`` internals under ``@aws-sdk/client-s3``). Its level is
 the worst level of its clients; plumbing is listed under the clients it
-arrives through and never raises the level. Without a dependency graph
+arrives through and never raises the level. A product whose clients are all
+conditional (optional scope, dormant bundle) is *conditional*. Without a dependency graph
 nothing can be shown to be plumbing, so every member is a client.
 
 Exits: the family's own alternatives, plus, for a catch-all family (boto3 is
@@ -41,6 +42,7 @@ class Member:
     level: str
     score: int | None
     direct: bool | None
+    condition: str | None = None  # why its lock may not be in effect ("scope optional", ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,12 @@ class Product:
     def level(self) -> str:
         levels = [m.level for m in self.clients] or ["none"]
         return max(levels, key=lambda lv: LEVEL_RANK.get(lv, -1))
+
+    @property
+    def conditional(self) -> bool:
+        """Every client is conditional (optional scope or dormant): the lock may not be in
+        effect, so the product needs no justification of its own."""
+        return bool(self.clients) and all(m.condition for m in self.clients)
 
     @property
     def score(self) -> int | None:

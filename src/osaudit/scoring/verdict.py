@@ -5,7 +5,9 @@
 * ``justify``: no gate failed, but proprietary, source-available or high-lock
   vendor products (or closed-licence components outside any product) remain
   without an approved exception; each needs a written justification, one per
-  vendor product listing its packages, with its exits.
+  vendor product listing its packages, with its exits. A product whose clients
+  are all conditional (optional scope, dormant bundle) needs one only for a
+  closed licence.
 * ``pass``: neither.
 
 Allow-listed components and components under an active exception are left
@@ -92,8 +94,11 @@ def product_justification(
         return None
     fam = product.family
     level = max((m.level for m in clients), key=lambda lv: LEVEL_RANK.get(lv, -1))
+    # Clients whose lock may not be in effect (optional scope, dormant bundle) do not
+    # make the product need a justification by themselves; a closed licence still does.
+    conditional = all(m.condition for m in clients)
     parts: list[str] = []
-    if fam.kind in PROPRIETARY_KINDS:
+    if fam.kind in PROPRIETARY_KINDS and not conditional:
         parts.append(f"{fam.kind.replace('-', ' ')} ({fam.id} of {fam.vendor.name})")
     closed = [f for r in product.refs if (f := findings.get(r)) is not None and _closed(f)]
     if closed:
@@ -101,7 +106,7 @@ def product_justification(
         parts.append(
             f"{len(closed)} package(s) with a licence that is not open source ({', '.join(cats)})"
         )
-    if level in HIGH_LOCK:
+    if level in HIGH_LOCK and not conditional:
         parts.append(f"lock-in {level}")
     if not parts:
         return None
