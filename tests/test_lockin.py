@@ -295,3 +295,77 @@ def test_docs_match_the_weights() -> None:
     assert f"**{lockin.LOW_CONFIDENCE_CAP}**" in section
     flat = " ".join(section.split())
     assert "`0` none · `1–24` low · `25–49` medium · `50–74` high · `75–100` critical" in flat
+
+
+def test_alternatives_tie_break_governance_licence_endorsements_then_id() -> None:
+    """After swap, jurisdiction and maturity: steward governance, licence, endorsements."""
+    fam = family(alternatives=tuple(Replacement(i, "rewrite") for i in "abcdef"))
+    base = alt("x", "DE")
+    alts = {
+        # a company's service: last of the EU ones
+        "a": replace(base, id="a", steward_type="company", licence="LicenseRef-service-terms"),
+        # a company's open-source software with one endorsement
+        "b": replace(base, id="b", steward_type="company", endorsements=("SILL",)),
+        # an association whose licence is not confirmed (NOASSERTION): governance first
+        "c": replace(base, id="c", steward_type="association", licence="NOASSERTION"),
+        # a company's open-source software, no endorsement
+        "d": replace(base, id="d", steward_type="company"),
+        # a community project
+        "e": replace(base, id="e", steward_type="community"),
+        # a foundation outside the EU: jurisdiction still ranks before governance
+        "f": replace(base, id="f", steward_type="foundation", jurisdiction="US"),
+    }
+    ranked = [o.alternative.id for o in rank_alternatives(fam, alts)]
+    assert ranked == ["c", "e", "b", "d", "a", "f"]
+    # a licence listed as unverified counts as not confirmed
+    alts["g"] = replace(base, id="g", steward_type="company")
+    fam = family(alternatives=(Replacement("g", "rewrite"), Replacement("d", "rewrite")))
+    assert [o.alternative.id for o in rank_alternatives(fam, alts)] == ["d", "g"]
+    ranked = rank_alternatives(fam, alts, lambda i: {"licence"} if i == "d" else set())
+    assert [o.alternative.id for o in ranked] == ["g", "d"]
+
+
+def test_boto3_best_alternative_is_sovereign_cloud_stack() -> None:
+    """The shipped catalogue: CNDS (a company's cloud) came first by the alphabet."""
+    from osaudit.catalog import load_catalog
+
+    cat = load_catalog()
+    ranked = rank_alternatives(cat.families["aws-core-sdk"], cat.alternatives, cat.unverified)
+    ids = [o.alternative.id for o in ranked]
+    assert ids[0] == "sovereign-cloud-stack"
+    # open-source software of EU companies before EU companies' services
+    assert ids.index("opennebula") < ids.index("cnds-artcodix")
+    assert ids.index("osism") < ids.index("wavestack")
+
+
+@pytest.mark.parametrize("scope", ["optional", "excluded", "OPTIONAL"])
+def test_scope_optional_or_excluded_caps_at_low(scope: str) -> None:
+    from osaudit.scoring.conditions import scope_condition
+
+    comp = replace(BOTO3, scope=scope)
+    cond = scope_condition(comp)
+    assert cond is not None and cond.code == "LI-SCOPE"
+    res = score_lockin(comp, EXACT, family(alternatives=()), ALTS, direct=True, condition=cond)
+    # 60 + 16 - 10 + 10 (no alternative) + 5 = 81, capped at 24
+    assert codes(res)["LI-SCOPE"] == 24 - 81
+    assert res.axis.score == 24 and res.axis.level == "low"
+    assert res.family is not None  # still matched and listed
+    reason = next(r for r in res.axis.reasons if r.code == "LI-SCOPE")
+    assert f"scope {scope.lower()}" in reason.message and reason.source == "sbom"
+
+
+def test_scope_required_or_absent_is_no_condition() -> None:
+    from osaudit.scoring.conditions import scope_condition
+
+    assert scope_condition(replace(BOTO3, scope="required")) is None
+    assert scope_condition(BOTO3) is None
+    assert scope_condition(replace(BOTO3, scope="runtime")) is None  # not a CycloneDX scope
+
+
+def test_condition_below_cap_adds_a_zero_point_reason() -> None:
+    from osaudit.scoring.conditions import scope_condition
+
+    comp = replace(BOTO3, scope="optional")
+    fam = family(kind="open-standard", lock=())
+    res = score_lockin(comp, EXACT, fam, ALTS, direct=False, condition=scope_condition(comp))
+    assert codes(res)["LI-SCOPE"] == 0 and res.axis.level == "none"

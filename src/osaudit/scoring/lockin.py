@@ -87,6 +87,11 @@ EU_JURISDICTIONS: frozenset[str] = frozenset(
 _SWAP_RANK = {"api-compatible": 0, "adapter": 1, "rewrite": 2}
 _JURIS_RANK = {"eu": 0, "neutral": 1, "non-eu": 2, "unknown": 3}
 _MATURITY_RANK = {"stable": 0, "beta": 1, "development": 2, "concept": 3, "obsolete": 4}
+#: Steward governance: several parties decide (no new single-vendor lock) before a
+#: community, before one company.
+_STEWARD_RANK = {"public-body": 0, "foundation": 0, "association": 0, "community": 1, "company": 2}
+#: The licence of a service used under its terms of service (catalog/README.md).
+SERVICE_TERMS = "LicenseRef-service-terms"
 
 
 def level_for(score: int) -> Level:
@@ -155,8 +160,10 @@ def rank_alternatives(
 
     Order: swap type (api-compatible, adapter, rewrite); steward in the EU,
     then international (INT), then elsewhere, then unknown; maturity (stable
-    first); then id. Replacements whose
-    alternative is missing from the catalogue are skipped.
+    first); steward governance (public body, foundation or association, then
+    community, then company); licence (open-source software, then licence not
+    confirmed, then a service under its terms); more endorsements first; then
+    id. Replacements whose alternative is missing from the catalogue are skipped.
     """
     unverified = unverified or _none_unverified
     options: list[AlternativeOption] = []
@@ -169,16 +176,28 @@ def rank_alternatives(
             juris = None
         options.append(AlternativeOption(alt, repl.swap, repl.note, juris))
 
-    def key(opt: AlternativeOption) -> tuple[int, int, int, str]:
-        eu_rank = _JURIS_RANK[classify(opt.jurisdiction)]
+    def key(opt: AlternativeOption) -> tuple[int, int, int, int, int, int, str]:
+        alt = opt.alternative
         return (
             _SWAP_RANK.get(opt.swap, 3),
-            eu_rank,
-            _MATURITY_RANK.get(opt.alternative.maturity, 5),
-            opt.alternative.id,
+            _JURIS_RANK[classify(opt.jurisdiction)],
+            _MATURITY_RANK.get(alt.maturity, 5),
+            _STEWARD_RANK.get(alt.steward_type, 3),
+            _licence_rank(alt, unverified),
+            -len(alt.endorsements),
+            alt.id,
         )
 
     return tuple(sorted(options, key=key))
+
+
+def _licence_rank(alt: Alternative, unverified: Unverified) -> int:
+    """0 open-source software, 1 licence not confirmed, 2 a service under its terms."""
+    if alt.licence == SERVICE_TERMS:
+        return 2
+    if alt.licence == "NOASSERTION" or "licence" in unverified(alt.id):
+        return 1
+    return 0
 
 
 def controlling_jurisdiction(family: Family, unverified: Unverified | None = None) -> str | None:
