@@ -36,6 +36,22 @@ def _labelled(catalog) -> None:
     print(f"  npm/PyPI patterns matching no listed package: {len(ev.unmatched_patterns)}")
 
 
+def _licences(catalog) -> None:
+    """How many alternatives have a confirmed licence, and which licences they are."""
+    alts = list(catalog.alternatives.values())
+    unconfirmed = [a.id for a in alts
+                   if a.licence == "NOASSERTION" or "licence" in catalog.unverified(a.id)]
+    services = [a.id for a in alts if a.licence == "LicenseRef-service-terms"]
+    confirmed = len(alts) - len(unconfirmed)
+    print(f"\nalternative licences: confirmed {confirmed}/{len(alts)} = "
+          f"{confirmed / max(len(alts), 1):.1%} (software {confirmed - len(services)}, "
+          f"services under their terms {len(services)}); unconfirmed (null) {len(unconfirmed)}")
+    counts = Counter(a.licence for a in alts if a.id not in set(unconfirmed) | set(services))
+    print("  software licences: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
+    if unconfirmed:
+        print("  unconfirmed: " + ", ".join(sorted(unconfirmed)))
+
+
 def main() -> None:
     catalog = load_catalog()
     families = catalog.families.values()
@@ -63,6 +79,7 @@ def main() -> None:
     steward = Counter(a.jurisdiction or "unknown" for a in alternatives)
     print("alternative steward jurisdictions: "
           + ", ".join(f"{k} {v}" for k, v in steward.most_common()))
+    _licences(catalog)
     _labelled(catalog)
 
 

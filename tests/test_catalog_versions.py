@@ -7,6 +7,7 @@ image tags; and the shipped catalogue's scopes, each with a source.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,14 @@ def catalog():
         ("pkg:docker/sentry@9.1.2", [], ["sentry"], None, None),
         ("pkg:docker/getsentry/sentry@23.6.1", ["sentry"], [], "high", "inside"),
         ("pkg:pypi/sentry-sdk@2.17.0", ["sentry"], [], "high", None),  # SDK: not scoped
+        # Handsontable: MIT up to 6.2.2, proprietary from 7.0.0 (2019).
+        ("pkg:npm/handsontable@6.2.2", [], ["handsontable"], None, None),
+        ("pkg:npm/handsontable@7.0.0", ["handsontable"], [], "high", "inside"),
+        ("pkg:npm/handsontable@14.6.1", ["handsontable"], [], "high", "inside"),
+        # FingerprintJS: MIT up to 3.x, BSL 1.1 from 4.0.0; the Pro agent locks in every version.
+        ("pkg:npm/%40fingerprintjs/fingerprintjs@3.4.2", [], ["fingerprint"], None, None),
+        ("pkg:npm/%40fingerprintjs/fingerprintjs@4.0.0", ["fingerprint"], [], "high", "inside"),
+        ("pkg:npm/%40fingerprintjs/fingerprintjs-pro@3.11.0", ["fingerprint"], [], "high", None),
         # A package the scope does not name locks in every version, unchanged.
         ("pkg:npm/@mapbox/mapbox-gl-geocoder@1.0.0", ["mapbox"], [], "high", None),
         ("pkg:pypi/elasticsearch@7.10.0", ["elasticsearch"], [], "high", None),
@@ -73,6 +82,7 @@ def test_every_shipped_scope_has_a_source_and_a_reason(catalog):
     scoped = {fid: f.versions for fid, f in catalog.families.items() if f.versions}
     assert {"mapbox", "elasticsearch", "hashicorp-terraform", "hashicorp-vault"} <= set(scoped)
     assert {"redis-server", "mongodb", "cockroachdb", "sentry"} <= set(scoped)
+    assert {"handsontable", "fingerprint"} <= set(scoped)
     for scopes in scoped.values():
         for scope in scopes:
             assert scope.sources and scope.note and scope.range.startswith("vers:")
@@ -170,3 +180,26 @@ def test_bad_scopes_are_one_line_violations(tmp_path, purls, rng, message):
     assert any(message in str(v) and "versions[0]" in str(v) for v in violations), violations
     with pytest.raises(ConfigError, match="versions"):
         load_catalog([path], shipped=False, use_cache=False)
+
+
+def test_handsontable_6_is_mit_and_7_is_proprietary_in_the_audit(tmp_path):
+    """The licence change of Handsontable 7.0.0 decides the lock-in, with its note."""
+    from tests.test_report_support import audit_dict
+
+    sbom = tmp_path / "grid.cdx.json"
+    comps = [
+        {"type": "library", "name": "handsontable", "version": v, "bom-ref": f"h{v}",
+         "purl": f"pkg:npm/handsontable@{v}"}
+        for v in ("6.2.2", "7.0.0")
+    ]
+    sbom.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+                                "components": comps}))
+    report = audit_dict(str(sbom), offline=True, now="2026-12-01T00:00:00Z",
+                        collect_metadata=False)
+    rows = {r["version"]: r["lockin"] for r in report["components"]}
+    old = rows["6.2.2"]
+    assert (old["level"], old["family"]) == ("none", None)
+    (reason,) = old["reasons"]
+    assert reason["code"] == "LI-VERSION-OUTSIDE" and "6.2.2 and earlier stay MIT" in reason["message"]
+    assert rows["7.0.0"]["family"]["id"] == "handsontable"
+    assert rows["7.0.0"]["level"] in ("high", "critical")
