@@ -102,3 +102,22 @@ def test_unknown_cyclonedx_scope_is_kept_with_a_warning(tmp_path: Path) -> None:
     assert {c.ref: c.scope for c in sbom.components} == {"a": "optional", "b": "runtime"}
     (warn,) = [w for w in sbom.warnings if w.code == "scope-unknown"]
     assert "'runtime'" in warn.message and warn.location == "$.components[1].scope"
+
+
+@pytest.mark.parametrize(
+    ("rtype", "lifecycle", "scope"),
+    [
+        ("dependsOn", None, "required"),
+        ("dependsOn", "runtime", "required"),
+        ("dependsOn", "development", "excluded"),
+        ("dependsOn", "https://spdx.org/rdf/3.0.1/terms/Core/LifecycleScopeType/test", "excluded"),
+        ("hasOptionalDependency", None, "optional"),
+        ("OPTIONAL_DEPENDENCY_OF", None, "optional"),
+        ("BUILD_DEPENDENCY_OF", None, "required"),  # a build input may be compiled in
+        ("DEV_TOOL_OF", None, "excluded"),
+    ],
+)
+def test_relationship_scope(rtype: str, lifecycle: str | None, scope: str) -> None:
+    from osaudit.sbom.spdx2_json import relationship_scope
+
+    assert relationship_scope(rtype, lifecycle) == scope

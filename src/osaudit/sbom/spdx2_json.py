@@ -52,13 +52,13 @@ def relationship_scope(relationship: str, lifecycle: str | None = None) -> str:
     """The CycloneDX-style scope a relationship gives its dependency side.
 
     ``optional`` or ``excluded`` for the types in ``_SCOPE_OF`` (and an SPDX 3
-    dependency scoped to the ``development`` or ``test`` lifecycle), else
-    ``required``.
+    dependency scoped to the ``development`` or ``test`` lifecycle, given as the
+    name or its full IRI), else ``required``.
     """
     r = relationship.replace("_", "").lower()
     if r in _SCOPE_OF:
         return _SCOPE_OF[r]
-    if lifecycle and lifecycle.lower() in ("development", "test"):
+    if lifecycle and lifecycle.rsplit("/", 1)[-1].lower() in ("development", "test"):
         return "excluded"
     return "required"
 
