@@ -269,6 +269,24 @@ def _measure(browser, tmp_path: Path, report: Report, name: str) -> dict[str, in
         context.close()
 
 
+def test_exception_blocks_copy_as_valid_toml(browser, tmp_path, example_report):
+    """What a user selects in a block is the TOML next_steps wrote, and it parses."""
+    import tomllib
+
+    from osaudit.report.next_steps import next_steps
+
+    path = _write(tmp_path, example_report, "example.html")
+    context, page, _, problems = _open(browser, path)
+    try:
+        texts = page.eval_on_selector_all(".next pre", "els => els.map(e => e.innerText)")
+        steps = next_steps(example_report).justifications
+        assert texts == [s.exception_toml for s in steps]
+        assert all(tomllib.loads(t)["exception"] for t in texts)
+        assert not problems, problems
+    finally:
+        context.close()
+
+
 def test_example_prints_summary_first(browser, tmp_path, example_report):
     m = _measure(browser, tmp_path, example_report, "example")
     print(f"example: {m}")

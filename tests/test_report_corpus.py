@@ -69,5 +69,5 @@ def test_every_format(path: Path, validators):
                                         outs["html"])]
     assert sum(shown) == len(report.components)
     page = outs["html"].decode("utf-8")
-    missing = [c.ref for c in report.components if html_text(c.purl or c.ref, None) not in page]
+    missing = [c.ref for c in report.components if html_text(c.purl or c.ref) not in page]
     assert not missing, missing[:5]

@@ -235,3 +235,48 @@ def test_airflow_deterministic_and_escaped(airflow):
     assert one == render("html", airflow, RenderContext())
     _, parser = _parse(airflow)
     _assert_inert(parser)
+
+
+def test_rule_links_point_at_the_published_docs(example):
+    from osaudit.report.links import PROJECT_URL, rule_url
+
+    _, parser = _parse(example)
+    hrefs = {a["href"] for t, a in parser.tags if t == "a"}
+    for rule in ("osaudit/lockin", "osaudit/licence", "osaudit/maintenance", "osaudit/art41",
+                 "osaudit/licence-unknown"):
+        assert rule_url(rule) in hrefs, rule
+    ours = [u for u in hrefs if "osaudit" in u and "/blob/" in u]
+    assert ours and all(u.startswith(PROJECT_URL + "/blob/v") for u in ours)
+
+
+def test_next_steps_box_has_each_exception_block_and_best_exit(example):
+    """Per justification: the best exit, and the [[exception]] TOML of report/next_steps.py."""
+    import tomllib
+
+    from osaudit.report.next_steps import next_steps
+
+    page, _ = _parse(example)
+    box = page[page.index('<section class="next"'):]
+    box = box[: box.index("</section>")]
+    steps = next_steps(example)
+    assert len(steps.justifications) == len(example.verdict.justifications_required) == 7
+    blocks = [html.unescape(b) for b in re.findall(r"<pre><code>(.*?)</code></pre>", box, re.S)]
+    assert blocks == [s.exception_toml for s in steps.justifications]
+    for step, block in zip(steps.justifications, blocks, strict=True):
+        parsed = tomllib.loads(block)["exception"]
+        assert [e["component"] for e in parsed] == list(step.patterns)
+        assert step.best_exit is not None
+        assert html.escape(step.best_exit.name) in box
+    for action in steps.actions:
+        assert f"<li>{html.escape(action.text)}</li>" in box or len(action.text) > 320
+    # the justifications table gives the best exit of each, worst first
+    table = page[page.index("Justifications required"):page.index('<section class="next"')]
+    names = [html.escape(s.justification.name) for s in steps.justifications]
+    assert [table.index(n) for n in names] == sorted(table.index(n) for n in names)
+
+
+def test_hostile_exception_blocks_stay_text():
+    page, parser = _parse(hostile_report())
+    _assert_inert(parser)
+    for block in re.findall(r"<pre><code>(.*?)</code></pre>", page, re.S):
+        assert "<" not in block and ">" not in block

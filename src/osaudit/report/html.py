@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 from collections.abc import Sequence
 
 from osaudit.report.context import RenderContext
 from osaudit.report.escape import html_text as h
-from osaudit.report.html_table import alternatives, badge, component_table
+from osaudit.report.escape import visible
+from osaudit.report.html_table import alternatives, badge, component_table, link
+from osaudit.report.links import doc_url, rule_url
 from osaudit.report.model import (
     AlternativeOption,
     Evidence,
@@ -27,7 +30,8 @@ from osaudit.report.model import (
     JustificationAlternative,
     Report,
 )
-from osaudit.vocabulary import AXIS_LABELS, LEVELS
+from osaudit.report.next_steps import JustificationStep, NextSteps, next_steps
+from osaudit.vocabulary import AXIS_LABELS, LEVELS, Axis
 
 #: Badge and bar colours per level. White badge text on each meets WCAG 2.x AA for
 #: normal text (contrast >= 4.5:1; tests/test_html_contrast.py computes it).
@@ -39,6 +43,9 @@ COLOURS = {
     "critical": "#b3261e",
     "unknown": "#5d6875",
 }
+#: SARIF rule id of each axis (its docs section, :func:`osaudit.report.links.rule_url`).
+AXIS_RULES: dict[Axis, str] = {"lockin": "osaudit/lockin", "licence": "osaudit/licence",
+              "maintenance": "osaudit/maintenance"}
 VERDICT_LEVEL = {"pass": "none", "justify": "medium", "fail": "critical"}
 VERDICT_TEXT = {
     "pass": "No component needs a justification under the open-source-first rule.",
@@ -83,7 +90,7 @@ flex-wrap:wrap}
 .verdict>div{flex:1 1 420px}
 .verdict .badge{font-size:18px;padding:6px 14px}
 .verdict ul{margin:6px 0 0;padding-left:18px}
-.verdict .evidence{flex:0 1 380px;border-left:1px solid var(--line);padding-left:16px}
+.verdict .evidence{flex:0 1 440px;border-left:1px solid var(--line);padding-left:16px}
 .evidence dl{display:grid;grid-template-columns:auto 1fr;gap:2px 10px;margin:0}
 .evidence dt{font-weight:600}.evidence dd{margin:0}
 .art41{font-size:13px;color:var(--muted);margin:0 0 6px}
@@ -133,6 +140,7 @@ border-radius:6px;font:12px/1.45 ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,
 white-space:pre-wrap;overflow-wrap:anywhere}
 .next ol{margin:0 0 8px;padding-left:20px}
 .blocks{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:10px}
+figure.block{margin:0}figure.block figcaption{margin:0 0 3px}
 .legend dl{display:grid;grid-template-columns:auto 1fr;gap:3px 10px;margin:0 0 8px}
 .legend dd{margin:0}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:10px}
@@ -165,7 +173,7 @@ th[data-label]::before{content:attr(data-label)}
 .charts{grid-template-columns:1fr 1fr;gap:8px;break-inside:avoid}
 .charts svg{max-width:100%;height:auto}
 thead{display:table-header-group}
-tr{break-inside:avoid}
+tr,figure.block{break-inside:avoid}
 #components{table-layout:fixed}
 #components td:last-child,#components td:first-child{min-width:0}
 #components ul.alts{padding-left:10px}
@@ -339,7 +347,9 @@ def _summary(report: Report) -> str:
     for key, label in AXIS_LABELS.items():
         counts = summary.counts(key)
         cells = "".join(f"<td>{counts.get(lv)}</td>" for lv in LEVELS)
-        rows.append(f'<tr><th scope="row">{label}</th>{cells}</tr>')
+        rows.append(
+            f'<tr><th scope="row">{link(label, rule_url(AXIS_RULES[key]))}</th>{cells}</tr>'
+        )
     return (
         '<section><h2>Risk by axis</h2><table class="summary"><caption>Components per '
         'risk level on each axis</caption><thead><tr><th scope="col">Axis</th>'
@@ -389,8 +399,8 @@ def _evidence(report: Report) -> str:
             "(no lock-in recorded, which is not proof of none)"
         )
         depth = ev.graph.direct + ev.graph.transitive
-        graph = f"{depth} of {n}{_share(depth, n)} (direct {ev.graph.direct}, transitive "
-        graph += f"{ev.graph.transitive})"
+        graph = f"{depth} of {n}{_share(depth, n)}: direct {ev.graph.direct}, transitive "
+        graph += f"{ev.graph.transitive}"
         meta = f"{ev.metadata.known} of {n}{_share(ev.metadata.known, n)}"
     else:
         lic = f"{cov.licence_known} of {n}{_share(cov.licence_known, n)}"
@@ -419,7 +429,8 @@ def _verdict(report: Report) -> str:
         f'<section class="verdict v-{art41}" aria-label="Verdict">'
         f'<span class="badge l-{VERDICT_LEVEL.get(art41, "unknown")}">'
         f"{h(str(art41).upper())}</span><div><h2>Art. 41 open-source-first verdict</h2>"
-        f'<p class="art41">{h(ART41, None)}</p>'
+        f'<p class="art41">{h(ART41, None)} '
+        f'{link("How osaudit reaches the verdict", rule_url("osaudit/art41"))}.</p>'
         f"<div>{h(VERDICT_TEXT.get(art41, 'No verdict.'))}</div><ul>{reasons}</ul></div>"
         + _evidence(report)
         + "</section>"
@@ -438,37 +449,106 @@ def _packages_line(j: Justification) -> str:
     )
 
 
-def _justification_alternatives(
-    report: Report, j: Justification
+def _homepages(report: Report) -> dict[str, str | None]:
+    """Homepage per alternative id, from the components' full alternative records."""
+    out: dict[str, str | None] = {}
+    for c in report.components:
+        for a in c.lockin.alternatives:
+            out.setdefault(a.id, a.homepage)
+    return out
+
+
+def _exit(
+    alt: JustificationAlternative | None, homepages: dict[str, str | None], note: bool = True
+) -> str:
+    """An exit: the alternative (linked when its homepage is known), swap type, note."""
+    if alt is None:
+        return '<span class="sub">no open alternative in the catalogue</span>'
+    text = alt.note if note and isinstance(alt.note, str) else ""
+    extra = f' <span class="sub">{h(text, 200)}</span>' if text else ""
+    return f"{link(alt.name, homepages.get(alt.id))} <code>{h(alt.swap, 20)}</code>{extra}"
+
+
+def _others(
+    report: Report, step: JustificationStep
 ) -> Sequence[AlternativeOption | JustificationAlternative]:
-    if isinstance(j.packages, tuple):
-        return j.alternatives
-    comp = report.by_ref().get(j.ref)
-    return comp.lockin.alternatives if comp and comp.lockin.alternatives else j.alternatives
+    """The alternatives besides the best exit (full records for a single component)."""
+    j = step.justification
+    options: Sequence[AlternativeOption | JustificationAlternative] = j.alternatives
+    if not isinstance(j.packages, tuple):
+        comp = report.by_ref().get(j.ref)
+        if comp and comp.lockin.alternatives:
+            options = comp.lockin.alternatives
+    best = step.best_exit.id if step.best_exit else None
+    return [a for a in options if a.id != best]
 
 
-def _justifications(report: Report) -> str:
-    justs = report.verdict.justifications_required
-    if not justs:
+def _justifications(report: Report, steps: NextSteps) -> str:
+    if not steps.justifications:
         return ""
+    homepages = _homepages(report)
     rows = []
-    for j in justs:
-        level = j.level if isinstance(j.level, str) else None
+    for step in steps.justifications:
+        j = step.justification
+        easier = (
+            f'<div class="sub">less work: {_exit(step.easier_exit, homepages)}</div>'
+            if step.easier_exit
+            else ""
+        )
         rows.append(
-            f'<tr><th scope="row">{h(j.name, 120)}'
-            + (f" {badge(level)}" if level else "")
-            + f'<div class="sub">{_packages_line(j)}</div></th>'
-            f"<td>{h(j.why, 300)}</td><td>{alternatives(_justification_alternatives(report, j))}"
-            "</td></tr>"
+            f'<tr><th scope="row">{h(j.name, 120)} {badge(step.level)}'
+            f'<div class="sub">{_packages_line(j)}</div></th>'
+            f"<td>{h(j.why, 300)}</td><td>{_exit(step.best_exit, homepages)}{easier}</td>"
+            f"<td>{alternatives(_others(report, step), 3)}</td></tr>"
         )
     return (
-        f'<section><h2>Justifications required ({len(justs)})</h2><div class="scroll"><table>'
+        f"<section><h2>Justifications required ({len(steps.justifications)})</h2>"
+        '<div class="scroll"><table>'
         "<caption>One row per vendor product (with its packages) or component outside any "
-        "product; open-source alternatives best first.</caption>"
+        "product, worst first: the best exit, then the other open-source alternatives."
+        "</caption>"
         '<thead><tr><th scope="col">Vendor product or component</th><th scope="col">Why</th>'
-        '<th scope="col">Open-source alternatives</th></tr></thead>'
-        "<tbody>" + "".join(rows) + "</tbody></table></div></section>"
+        '<th scope="col">Best exit</th><th scope="col">Other open-source alternatives</th>'
+        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div></section>"
     )
+
+
+def _pre(text: str) -> str:
+    """Preformatted text, newlines kept: escaped, invisible characters made visible."""
+    return html.escape(visible(text), quote=True)
+
+
+def _next_steps(report: Report, steps: NextSteps) -> str:
+    """What to do next: the actions, then a copy-paste ``[[exception]]`` block per justification."""
+    actions = "".join(f"<li>{h(a.text, 320)}</li>" for a in steps.actions)
+    homepages = _homepages(report)
+    blocks = [
+        f'<figure class="block"><figcaption>{h(s.justification.name, 120)} '
+        f"{badge(s.level)} <span class=\"sub\">best exit:</span> "
+        f"{_exit(s.best_exit, homepages, note=False)}</figcaption>"
+        f"<pre><code>{_pre(s.exception_toml)}</code></pre></figure>"
+        for s in steps.justifications
+        if s.exception_toml
+    ]
+    unnamed = [s.justification.name for s in steps.justifications if not s.exception_toml]
+    out = (
+        '<section class="next" aria-labelledby="next-h"><h2 id="next-h">What to do next</h2>'
+        f"<ol>{actions}</ol>"
+    )
+    if blocks:
+        out += (
+            "<h3>Approved a justification? Paste its exception into osaudit.toml</h3>"
+            '<p class="sub">One block per justification (fill in reason and approver); each '
+            "names every package of the product, without versions.</p>"
+            f'<div class="blocks">{"".join(blocks)}</div>'
+        )
+    if unnamed:
+        out += (
+            '<p class="sub">No exception block for '
+            + ", ".join(h(n, 120) for n in unnamed)
+            + ": no purl to name it by.</p>"
+        )
+    return out + "</section>"
 
 
 def _legend() -> str:
@@ -482,7 +562,12 @@ def _legend() -> str:
         '<section class="legend" aria-label="Legend"><h2>Legend</h2><div class="blocks">'
         "<div><h3>Levels (lock-in and maintenance: risk; licence: risk of the licence)</h3>"
         f"<dl>{levels}</dl></div>"
-        f"<div><h3>Swap types of an alternative</h3><dl>{swaps}</dl></div></div></section>"
+        f"<div><h3>Swap types of an alternative</h3><dl>{swaps}</dl></div></div>"
+        '<p class="sub">How each axis is scored, rule by rule: '
+        + " \u00b7 ".join(link(AXIS_LABELS[a], rule_url(r)) for a, r in AXIS_RULES.items())
+        + f" \u00b7 {link('unknown licences', rule_url('osaudit/licence-unknown'))}"
+        + f" \u00b7 {link('report formats', doc_url('report-formats', 'html'))}.</p>"
+        "</section>"
     )
 
 
@@ -515,7 +600,7 @@ def _warnings(report: Report) -> str:
     if not warnings:
         return ""
     items = "".join(
-        f"<li>{h(w.code, 40)}: {h(w.message, 300)}"
+        f"<li>{link(w.code, rule_url(w.code))}: {h(w.message, 300)}"
         + (f' <span class="sub">({h(w.location, 120)})</span>' if w.location else "")
         + "</li>"
         for w in warnings
@@ -535,6 +620,7 @@ def script_hash(script: str = SCRIPT) -> str:
 def render(report: Report, ctx: RenderContext) -> bytes:
     """The HTML page as UTF-8 bytes."""
     sbom = report.sbom
+    steps = next_steps(report)
     subject = sbom.subject
     title = (subject.name if subject else None) or sbom.path or "SBOM"
     if subject and subject.version:
@@ -559,7 +645,8 @@ def render(report: Report, ctx: RenderContext) -> bytes:
             if w.code == "MT-UNREACHABLE-ALL"
         )
         + _verdict(report)
-        + _justifications(report)
+        + _justifications(report, steps)
+        + _next_steps(report, steps)
         + _legend()
         + '</div><div class="details" id="details">'
         + _cards(report)

@@ -198,10 +198,10 @@ def _row(row: PackageRow, index: int, plumbing_via: dict[str, tuple[str, ...]]) 
     finding = any(
         ax.level in FINDING_LEVELS for c in vs for ax in (c.lockin, c.licence, c.maintenance)
     )
-    search = " ".join(c.purl or c.ref for c in vs)
+    search = " ".join(h(c.purl or c.ref) for c in vs)
     return (
         f'<tr data-index="{index}" data-finding="{1 if finding else 0}" '
-        f'data-components="{len(vs)}" data-search="{h(search, None)}" '
+        f'data-components="{len(vs)}" data-search="{search}" '
         f'data-lockin="{_levels(row, lambda c: c.lockin.level)}" '
         f'data-licence="{_levels(row, lambda c: c.licence.level)}" '
         f'data-maintenance="{_levels(row, lambda c: c.maintenance.level)}">'
