@@ -499,7 +499,7 @@ def _justifications(report: Report, steps: NextSteps) -> str:
             f'<tr><th scope="row">{h(j.name, 120)} {badge(step.level)}'
             f'<div class="sub">{_packages_line(j)}</div></th>'
             f"<td>{h(j.why, 300)}</td><td>{_exit(step.best_exit, homepages)}{easier}</td>"
-            f"<td>{alternatives(_others(report, step), 3)}</td></tr>"
+            f"<td>{alternatives(_others(report, step), 3, homepages)}</td></tr>"
         )
     return (
         f"<section><h2>Justifications required ({len(steps.justifications)})</h2>"

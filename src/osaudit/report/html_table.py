@@ -10,7 +10,7 @@ without JavaScript. Every SBOM string goes through
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from packageurl import PackageURL
@@ -101,9 +101,14 @@ def link(name: object, url: object) -> str:
 
 
 def alternatives(
-    options: Sequence[AlternativeOption | JustificationAlternative], limit: int = 4
+    options: Sequence[AlternativeOption | JustificationAlternative],
+    limit: int = 4,
+    homepages: Mapping[str, str | None] | None = None,
 ) -> str:
-    """A short list of open alternatives with swap type, licence and jurisdiction."""
+    """A short list of open alternatives with swap type, licence and jurisdiction.
+
+    ``homepages`` (alternative id -> URL) links alternatives that carry no homepage.
+    """
     if not options:
         return '<span class="sub">-</span>'
     items = []
@@ -112,7 +117,7 @@ def alternatives(
         facts = (a.swap, full.licence if full else None, full.jurisdiction if full else None)
         extra = ", ".join(h(x, 40) for x in facts if x)
         items.append(
-            f"<li>{link(a.name, full.homepage if full else None)}"
+            f"<li>{link(a.name, full.homepage if full else (homepages or {}).get(a.id))}"
             + (f' <span class="sub">({extra})</span>' if extra else "")
             + "</li>"
         )
