@@ -132,8 +132,9 @@ a{color:var(--accent)}
 :focus-visible{outline:3px solid #1d4e89;outline-offset:2px;border-radius:2px}
 header :focus-visible{outline-color:#fff}
 ul.alts{margin:0;padding-left:16px}
-#components td:last-child{min-width:200px}
-#components td:first-child{min-width:240px}
+#components td{padding:4px 8px;line-height:1.35}
+#components td:last-child{min-width:180px}
+#components td:first-child{min-width:340px}
 details summary{cursor:pointer;font-weight:600}
 pre{margin:0;padding:8px 10px;background:#f0f3f7;border:1px solid var(--line);
 border-radius:6px;font:12px/1.45 ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;
@@ -176,6 +177,7 @@ thead{display:table-header-group}
 tr,figure.block{break-inside:avoid}
 #components{table-layout:fixed}
 #components td:last-child,#components td:first-child{min-width:0}
+#components td{padding:1px 4px;line-height:1.25}
 #components ul.alts{padding-left:10px}
 #components thead th{white-space:normal;overflow-wrap:anywhere}
 #components thead th:nth-child(1){width:33%}#components thead th:nth-child(2){width:6%}
