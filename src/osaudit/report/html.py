@@ -180,10 +180,10 @@ tr,figure.block{break-inside:avoid}
 #components td{padding:1px 4px;line-height:1.25}
 #components ul.alts{padding-left:10px}
 #components thead th{white-space:normal;overflow-wrap:anywhere}
-#components thead th:nth-child(1){width:33%}#components thead th:nth-child(2){width:6%}
-#components thead th:nth-child(3){width:8%}#components thead th:nth-child(4){width:7%}
-#components thead th:nth-child(5){width:10%}#components thead th:nth-child(6){width:17%}
-#components thead th:nth-child(7){width:8%}#components thead th:nth-child(8){width:11%}
+#components thead th:nth-child(1){width:28%}#components thead th:nth-child(2){width:6%}
+#components thead th:nth-child(3){width:7%}#components thead th:nth-child(4){width:8%}
+#components thead th:nth-child(5){width:10%}#components thead th:nth-child(6){width:18%}
+#components thead th:nth-child(7){width:9%}#components thead th:nth-child(8){width:14%}
 a{color:inherit;text-decoration:none}
 footer{display:none}
 }
