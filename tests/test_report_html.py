@@ -13,7 +13,7 @@ import msgspec
 import pytest
 
 from osaudit.report import RenderContext, Report, render
-from osaudit.report.html import SCRIPT, script_hash
+from osaudit.report.html import CSS, SCRIPT, script_hash
 from tests.conftest import CORPUS
 from tests.test_report_support import ROOT, hostile_report, sample_report
 
@@ -226,6 +226,8 @@ def test_csp_stays_strict():
     assert csp is not None
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
     assert directives["script-src"] == f"'{script_hash()}'"
+    assert directives["style-src"] == f"'{script_hash(CSS)}'"  # no 'unsafe-inline'
+    assert 'style="' not in page  # style attributes would be blocked by the hash
     assert "unsafe" not in directives["script-src"] and "default-src" in directives
     assert directives["default-src"] == "'none'"
 

@@ -1,7 +1,8 @@
 """One self-contained, offline HTML report: inline CSS, inline SVG charts, a small script.
 
 Nothing is loaded from anywhere: a strict Content-Security-Policy allows only the
-inline style and the one inline script whose SHA-256 is computed at render time.
+one inline style sheet and the one inline script, each by its SHA-256 computed at
+render time.
 The page opens with the executive summary a procurement file needs (verdict with
 the coverage of its evidence, what to do next, the justifications, a legend); on
 paper it fills the first pages and the details start on a new page. The component
@@ -130,7 +131,6 @@ th[aria-sort=ascending] button::after{content:" \\2191"}
 th[aria-sort=descending] button::after{content:" \\2193"}
 a{color:var(--accent)}
 :focus-visible{outline:3px solid #1d4e89;outline-offset:2px;border-radius:2px}
-header :focus-visible{outline-color:#fff}
 ul.alts{margin:0;padding-left:16px}
 #components td{padding:4px 8px;line-height:1.35}
 #components td:last-child{min-width:180px}
@@ -614,7 +614,7 @@ def _warnings(report: Report) -> str:
 
 
 def script_hash(script: str = SCRIPT) -> str:
-    """The CSP source expression for the inline script."""
+    """The CSP source expression for the inline script (or, given CSS, the style sheet)."""
     digest = hashlib.sha256(script.encode("utf-8")).digest()
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
@@ -628,7 +628,7 @@ def render(report: Report, ctx: RenderContext) -> bytes:
     if subject and subject.version:
         title = f"{title} {subject.version}"
     csp = (
-        "default-src 'none'; style-src 'unsafe-inline'; "
+        f"default-src 'none'; style-src '{script_hash(CSS)}'; "
         f"script-src '{script_hash()}'; img-src data:; base-uri 'none'; form-action 'none'"
     )
     page = (
