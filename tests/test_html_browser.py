@@ -252,6 +252,10 @@ def _measure(browser, tmp_path: Path, report: Report, name: str) -> dict[str, in
     context, page, requests, problems = _open(browser, path)
     try:
         height = page.evaluate("document.documentElement.scrollHeight")
+        # at 1,400 px the component table fits its section (no sideways scrolling)
+        sideways = page.evaluate("() => { const s = document.getElementById('components')"
+                                 ".parentElement; return s.scrollWidth - s.clientWidth; }")
+        assert sideways <= 0, sideways
         page.screenshot(path=str(_artifact(f"{name}.png")), full_page=False)
         box = page.evaluate(
             "() => { const r = document.getElementById('components-section')"

@@ -133,8 +133,8 @@ a{color:var(--accent)}
 :focus-visible{outline:3px solid #1d4e89;outline-offset:2px;border-radius:2px}
 ul.alts{margin:0;padding-left:16px}
 #components td{padding:4px 8px;line-height:1.35}
-#components td:last-child{min-width:180px}
-#components td:first-child{min-width:340px}
+#components td:last-child{min-width:200px}
+#components td:first-child{min-width:260px}
 details summary{cursor:pointer;font-weight:600}
 pre{margin:0;padding:8px 10px;background:#f0f3f7;border:1px solid var(--line);
 border-radius:6px;font:12px/1.45 ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;
