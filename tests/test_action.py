@@ -173,3 +173,14 @@ def test_metadata_cache_is_kept_between_runs_and_refreshed_weekly(tmp_path) -> N
         ["bash", "-c", week["run"]], check=True, env={"GITHUB_OUTPUT": str(out), "PATH": "/usr/bin:/bin"}
     )
     assert re.fullmatch(r"week=\d{4}-W\d{2}\n", out.read_text())
+
+
+def test_every_variable_the_steps_read_is_set_by_action_yml() -> None:
+    """A typo between action.yml's env: blocks and gha.py would silently drop an input."""
+    source = (ROOT / "src" / "osaudit").glob("gha*.py")
+    read = set()
+    for path in source:
+        read |= set(re.findall(r"\"(OSAUDIT_[A-Z_]+)\"", path.read_text(encoding="utf-8")))
+    set_by_action = {name for step in _steps() for name in (step.get("env") or {})}
+    assert read - {"OSAUDIT_CACHE_DIR"} <= set_by_action, read - set_by_action
+    assert "OSAUDIT_CACHE_DIR" in set_by_action
