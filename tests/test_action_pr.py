@@ -319,3 +319,40 @@ def test_comment_failures_are_sentences_without_the_token() -> None:
 @pytest.mark.parametrize("repo", ["o/r/../x", "o", "o/r?x=1"])
 def test_comment_refuses_a_strange_repository_name(repo: str) -> None:
     assert gha_comment.upsert("http://127.0.0.1:9", repo, 1, TOKEN, "x", "m").action == "failed"
+
+
+def test_a_large_diff_is_cut_to_fit_one_comment(tmp_path: Path) -> None:
+    """La Suite Docs (cdxgen, 2409 components) against itself with every other component
+    removed: the diff (74 KB) is longer than a comment may be (65,536 characters)."""
+    from osaudit import gha
+    from osaudit.pipeline import AuditOptions, build
+    from osaudit.report import diff as _diff
+
+    sbom = ROOT.parent / "shared" / "corpus" / "generated" / "suitenumerique_docs.cdxgen.cdx.json"
+    if not sbom.is_file():
+        pytest.skip(f"corpus file absent: {sbom}")
+    doc = json.loads(sbom.read_text(encoding="utf-8"))
+    kept = doc["components"][::2]
+    refs = {c.get("bom-ref") for c in kept}
+    doc["components"] = kept
+    doc["dependencies"] = [{**d, "dependsOn": [r for r in d.get("dependsOn", []) if r in refs]}
+                           for d in doc.get("dependencies", []) if d.get("ref") in refs]
+    base_sbom = tmp_path / "base.cdx.json"
+    base_sbom.write_text(json.dumps(doc), encoding="utf-8")
+    head = build(sbom, AuditOptions(offline=True)).report
+    base = build(base_sbom, AuditOptions(offline=True)).report
+    changes = _diff.compare(base, head)
+    diff_md = tmp_path / "osaudit-diff.md"
+    diff_md.write_text(_diff.to_markdown(changes, _diff.got_worse(changes, "high"), "high"),
+                       encoding="utf-8")
+    assert len(diff_md.read_text(encoding="utf-8")) > gha.COMMENT_LIMIT
+    env = {"OSAUDIT_DIFF": str(diff_md), "OSAUDIT_ARTIFACT_NAME": "docs-backend",
+           "GITHUB_REPOSITORY": "suitenumerique/docs", "GITHUB_RUN_ID": "99"}
+    mark = gha_comment.marker("docs-backend")
+    body = gha._comment_body(env, head, mark)
+    assert len(body) <= gha.COMMENT_LIMIT
+    assert body.startswith(mark + "\n## osaudit diff")
+    assert "*The diff is cut here to fit a comment" in body and "`osaudit-diff.md`" in body
+    assert body.rstrip().endswith("artifact.</sub>"), "the footer with the verdict survives the cut"
+    with FakeGitHub(TOKEN) as gh:
+        assert gha_comment.upsert(gh.url, "suitenumerique/docs", 1, TOKEN, body, mark).action == "posted"
