@@ -7,14 +7,16 @@ are separate hosts) with 50 ms latency per request. Printed per size:
 
 * requests per service (counted by the servers), cold and warm;
 * cold wall time and its ratio to the ideal: the least time any client with this
-  concurrency and request rate could take, CPU aside. A request that needs an earlier
-  answer (deps.dev projects and OSV vulnerability records need stage 1's versions and OSV
-  queries; the Scorecard API needs the repositories) can start as soon as that answer is
-  in, so stages overlap: the ideal is latency x max(ceil(all requests / concurrency), the
-  longest chain of dependent requests), and no less than any host's rate floor (its
-  requests start 1 / rate apart, 250 per second by default, each stage a latency after the
-  one before). Until this was corrected the rounds were summed stage by stage, which counted
-  rounds that overlap, and the rate was left out.
+  concurrency and request rate per service could take, CPU aside. Each service is a host of
+  its own with its own limits, so services overlap; a request that needs an earlier answer
+  (deps.dev projects and OSV vulnerability records need stage 1's versions and OSV queries;
+  the Scorecard API needs the repositories) can start as soon as that answer is in, so a
+  service's stages overlap too. Per service the ideal is latency x its fewest rounds
+  (max(ceil(its requests / concurrency), s - 1 + ceil(its stage-s requests / concurrency)))
+  and no less than its rate floor (requests start 1 / rate apart, 250 per second by
+  default, each stage a latency after the one before); the run's ideal is the slowest
+  service's. Until this was corrected the rounds of all services were summed stage by
+  stage, as if the services and stages could not overlap, and the rate was left out.
 * CPU seconds of the collecting process and of each loopback server (the servers build
   their synthetic answers before the clock starts, as a real service has its data at hand);
 * peak memory (max RSS of the collecting process);
@@ -81,13 +83,21 @@ def _stage(path: str) -> int:
     return 2 if path.startswith(STAGE_2) else 1
 
 
-def ideal_rounds(cold_paths: list[list[str]], concurrency: int) -> tuple[int, int, int]:
-    """(rounds, rounds the concurrency needs, longest chain of dependent requests)."""
-    stages = {_stage(path) for paths in cold_paths for path in paths}
-    total = sum(len(paths) for paths in cold_paths)
-    by_concurrency = math.ceil(total / concurrency)
-    chain = max(stages, default=0)
-    return max(by_concurrency, chain), by_concurrency, chain
+def ideal_rounds(paths: list[str], concurrency: int) -> int:
+    """The fewest rounds one host's requests need, ``concurrency`` of them at a time.
+
+    A stage-``s`` request needs an answer of stage ``s - 1`` (of any host), so it cannot be
+    in the first ``s - 1`` rounds; requests of different stages share rounds otherwise.
+    """
+    per_stage: dict[int, int] = {}
+    for path in paths:
+        stage = _stage(path)
+        per_stage[stage] = per_stage.get(stage, 0) + 1
+    return max(
+        math.ceil(len(paths) / concurrency),
+        *((stage - 1) + math.ceil(n / concurrency) for stage, n in per_stage.items()),
+        0,
+    )
 
 
 def rate_floor(paths: list[str], latency: float, rate: float) -> float:
@@ -210,9 +220,19 @@ def main() -> int:
             _, warm_wall, warm_cpu, complete, same, peak_kib = out.get(timeout=3600)
             warm_paths, _ = _counts(queues)
             child.join(60)
-            rounds, by_concurrency, chain = ideal_rounds(cold_paths, args.concurrency)
-            floor = max(rate_floor(p, args.latency, RATE_PER_HOST) for p in cold_paths)
-            ideal = max(rounds * args.latency, floor)
+            per_host = [
+                (
+                    max(
+                        ideal_rounds(p, args.concurrency) * args.latency,
+                        rate_floor(p, args.latency, RATE_PER_HOST),
+                    ),
+                    name,
+                    ideal_rounds(p, args.concurrency),
+                    rate_floor(p, args.latency, RATE_PER_HOST),
+                )
+                for name, p in zip(SERVICES, cold_paths, strict=True)
+            ]
+            ideal, slowest, rounds, floor = max(per_host)
             total = sum(len(p) for p in cold_paths)
             per_k = total * 1000 / size
             print(
@@ -228,9 +248,9 @@ def main() -> int:
                 )
             print(f"  total        cold {total:6,} requests ({per_k:.1f} per 1,000 components)")
             print(
-                f"  cold wall    {cold_wall:.2f} s; ideal {ideal:.2f} s ({rounds} rounds: "
-                f"{by_concurrency} for {total} requests {args.concurrency} at a time, chain of "
-                f"{chain}; per-host rate floor {floor:.2f} s); "
+                f"  cold wall    {cold_wall:.2f} s; ideal {ideal:.2f} s (the slowest service, "
+                f"{slowest}: {rounds} rounds of {args.concurrency} requests, rate floor "
+                f"{floor:.2f} s); "
                 f"ratio {cold_wall / ideal:.2f}"
             )
             print(

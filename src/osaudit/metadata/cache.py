@@ -105,9 +105,9 @@ class Cache:
         self._clock = clock
         self._db: sqlite3.Connection | None = None
         self._pending: dict[tuple[str, str], tuple[int, bytes, float]] = {}
-        # handed to the writer thread, not yet known to be committed
-        self._writing: dict[tuple[str, str], tuple[int, bytes, float]] = {}
-        self._jobs: list[tuple[Future[sqlite3.Error | None], dict[tuple[str, str], _Row]]] = []
+        # handed to the writer thread, not yet known to be committed (kept until it is idle)
+        self._writing: dict[tuple[str, str], _Row] = {}
+        self._jobs: list[Future[sqlite3.Error | None]] = []
         self._writer: ThreadPoolExecutor | None = None
         self.rebuilt = False  # True when a corrupted file was replaced during this run
         self.disabled = ""  # why the cache cannot be used at all, when it cannot
@@ -213,6 +213,7 @@ class Cache:
         """The usable entries among ``keys`` (one query per 500 keys)."""
         found: dict[str, Entry] = {}
         ask: list[str] = []
+        self._reap(wait=False)
         for key in keys:
             pending = self._pending.get((kind, key)) or self._writing.get((kind, key))
             if pending is not None:
@@ -276,7 +277,7 @@ class Cache:
         rows = [(k, key, st, body, ts) for (k, key), (st, body, ts) in batch.items()]
         if self._writer is None:
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="osaudit-cache")
-        self._jobs.append((self._writer.submit(self._write, rows), batch))
+        self._jobs.append(self._writer.submit(self._write, rows))
         self._reap(wait=False)
 
     def _write(self, rows: list[tuple[str, str, int, bytes, float]]) -> sqlite3.Error | None:
@@ -305,17 +306,16 @@ class Cache:
         """Forget the entries of finished writes; a failed write is handled as a failed access."""
         errors: list[sqlite3.Error] = []
         running = []
-        for job, batch in self._jobs:
+        for job in self._jobs:
             if not (wait or job.done()):
-                running.append((job, batch))
+                running.append(job)
                 continue
             exc = job.result()
             if exc is not None:
                 errors.append(exc)
-            for key, row in batch.items():
-                if self._writing.get(key) is row:
-                    del self._writing[key]
         self._jobs = running
+        if not running:
+            self._writing.clear()  # all committed (or failed: then not cached, as before)
         if errors:
             self._reap(wait=True)  # nothing may still write when the file is rebuilt
             self._failed(errors[0])

@@ -276,13 +276,18 @@ def _no_cyclic_gc() -> Iterator[None]:
     The stage builds a few dozen acyclic objects per package (decoded answers, facts);
     the collector would walk the whole growing heap again at each of its full passes,
     which was half the stage's CPU at 10,000 packages (benchmarks/bench_metadata.py).
-    Reference counting still frees everything that is not in a cycle.
+    Reference counting still frees everything that is not in a cycle. What the stage
+    keeps is then moved to the oldest generation as it is (``freeze`` then ``unfreeze``:
+    two list splices), or the first collection after it would walk all of it at once.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:  # nobody else's frozen objects would be thawed
+            gc.freeze()
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 
@@ -304,6 +309,7 @@ def collect(
     facts: dict[str, PackageFacts] = {}
     targets: dict[str, Target] = {}
     ref_key: dict[str, str] = {}
+    covering = (DepsDevSource(""), EcosystemsSource(""), OsvSource(""))
     for comp in components:
         tgt = target_of(comp)
         if isinstance(tgt, str):
@@ -311,11 +317,7 @@ def collect(
                 purl=comp.purl, name=comp.name, version=comp.version, reason=tgt
             )
             continue
-        sources_ok = (
-            DepsDevSource("").supports(tgt)
-            or EcosystemsSource("").supports(tgt)
-            or OsvSource("").supports(tgt)
-        )
+        sources_ok = any(source.supports(tgt) for source in covering)
         if not sources_ok:
             facts[comp.ref] = PackageFacts(
                 purl=tgt.key,

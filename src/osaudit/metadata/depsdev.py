@@ -18,7 +18,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from osaudit.metadata.fetch import Fetched, Fetcher, breathe, decode, internal_error
+import msgspec
+import orjson
+
+from osaudit.metadata.fetch import (
+    Fetched,
+    Fetcher,
+    breathe,
+    decode,
+    internal_error,
+    json_type,
+)
 from osaudit.metadata.interface import (
     Release,
     Scorecard,
@@ -218,17 +228,41 @@ def _project_request_key(req: Any) -> str | None:
     return str(key["id"]) if isinstance(key, dict) and key.get("id") else None
 
 
-def _version_item(resp: dict[str, Any]) -> Any:
-    return resp.get("version") or None
+_ABSENT = msgspec.Raw()  # a field the answer does not have (empty bytes)
 
 
-def _package_item(resp: dict[str, Any]) -> Any:
-    result = resp.get("result")
-    return (result.get("package") or None) if isinstance(result, dict) else None
+class _PurlResult(msgspec.Struct):
+    package: msgspec.Raw = _ABSENT
 
 
-def _project_item(resp: dict[str, Any]) -> Any:
-    return resp.get("project") or None
+class _Response(msgspec.Struct):
+    """One response of a v3alpha batch page; its item is kept as the bytes sent."""
+
+    request: msgspec.Raw = _ABSENT
+    version: msgspec.Raw = _ABSENT  # versionbatch
+    result: _PurlResult | None = None  # purlbatch
+    project: msgspec.Raw = _ABSENT  # projectbatch
+
+
+class _Page(msgspec.Struct):
+    responses: list[_Response] | None = None
+    nextPageToken: str | None = None  # the API's field name
+    next_page_token: str | None = None
+
+
+_PAGE = msgspec.json.Decoder(_Page)
+
+
+def _version_item(resp: _Response) -> msgspec.Raw:
+    return resp.version
+
+
+def _package_item(resp: _Response) -> msgspec.Raw:
+    return resp.result.package if resp.result is not None else _ABSENT
+
+
+def _project_item(resp: _Response) -> msgspec.Raw:
+    return resp.project
 
 
 class BatchFailed(Exception):
@@ -245,9 +279,14 @@ async def post_batch(
     url: str,
     requests: list[dict[str, Any]],
     request_key: Callable[[Any], str | None],
-    item: Callable[[dict[str, Any]], Any],
+    item: Callable[[_Response], msgspec.Raw],
 ) -> dict[str, Any]:
-    """Every page of one batch call: the item (or None when absent) per request key."""
+    """Every page of one batch call: the decoded item (or None when absent) and the bytes
+    the service sent for it, per request key.
+
+    Only the envelope is decoded at first (msgspec, the items kept as raw bytes); each
+    item is then decoded once and cached as the bytes it came in, not encoded again.
+    """
     wanted = {request_key(r) for r in requests}
     found: dict[str, Any] = {}
     token = ""
@@ -258,19 +297,32 @@ async def post_batch(
         got = await fetcher.send("POST", url, json=body)
         if isinstance(got, Fetched):
             raise BatchFailed(got, fallback=False)
-        status, data, reason = decode(got.status, got.body, got.content_type)
-        if status != "ok" or not isinstance(data, dict):
+        page: _Page | None = None
+        status, reason = "ok", ""
+        if got.status == 200 and json_type(got.content_type):
+            try:
+                page = _PAGE.decode(got.body)
+            except msgspec.ValidationError:  # JSON, but not a batch answer
+                reason = "unusable batch answer"
+            except msgspec.DecodeError:
+                status, reason = "error", "invalid JSON in response"
+        else:
+            status, _, reason = decode(got.status, b"", got.content_type)
+        if page is None:
             fetcher.failures += 1
             fallback = got.status in FALLBACK_STATUS or status == "ok"
             raise BatchFailed(
                 Fetched("error", reason=reason or "unusable batch answer"), fallback=fallback
             )
-        for n, resp in enumerate(data.get("responses") or ()):
+        for n, resp in enumerate(page.responses or ()):
             await breathe(n)
-            key = request_key(resp.get("request")) if isinstance(resp, dict) else None
+            key = request_key(orjson.loads(bytes(resp.request))) if resp.request else None
             if key in wanted and key is not None and found.get(key) is None:
-                found[key] = item(resp)
-        token = str(data.get("nextPageToken") or data.get("next_page_token") or "")
+                raw = bytes(item(resp))
+                data = orjson.loads(raw) if raw else None
+                if data:  # an empty (or null) item is no item
+                    found[key] = (data, raw)
+        token = page.nextPageToken or page.next_page_token or ""
         if not token:
             break
     return {k: found.get(k) for k in wanted if k is not None}
@@ -295,7 +347,7 @@ class DepsDevSource:
         url_of: Callable[[str], str],
         endpoint: str,
         request_key: Callable[[Any], str | None],
-        item: Callable[[dict[str, Any]], Any],
+        item: Callable[[_Response], msgspec.Raw],
     ) -> dict[str, Fetched]:
         """Answers for ``items`` (cache key -> batch request); ``url_of``: the v3 fallback."""
         out = fetcher.cached_many(kind, list(items))
@@ -316,7 +368,11 @@ class DepsDevSource:
                 return
             for n, (k, req) in enumerate(zip(keys, reqs, strict=True)):
                 await breathe(n)
-                out[k] = fetcher.store_json(kind, k, found.get(request_key(req) or ""))
+                hit = found.get(request_key(req) or "")
+                if hit is None:
+                    out[k] = fetcher.store_json(kind, k, None)
+                else:
+                    out[k] = fetcher.store_json(kind, k, hit[0], body=hit[1])
 
         await asyncio.gather(
             *(chunk(todo[i : i + BATCH_MAX]) for i in range(0, len(todo), BATCH_MAX))

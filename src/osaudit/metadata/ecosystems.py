@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -86,6 +87,7 @@ def lookup_url(base: str, target: Target) -> str:
     return f"{base}/api/v1/packages/lookup?purl={quote(lookup_purl(target), safe='')}"
 
 
+@lru_cache(maxsize=65536)  # each name is met twice: in the request and in the answer
 def _match_key(ptype: str, name: str) -> tuple[str, str]:
     return ptype, _PEP503.sub("-", name).lower() if ptype == "pypi" else name
 

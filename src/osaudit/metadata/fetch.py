@@ -47,7 +47,8 @@ def internal_error(exc: BaseException) -> str:
     return f"unexpected {type(exc).__name__} while reading the answer"
 
 
-def _json_type(content_type: str) -> bool:
+def json_type(content_type: str) -> bool:
+    """True for ``application/json`` and ``*+json`` content types."""
     ctype = content_type.split(";", 1)[0].strip().lower()
     return ctype == "application/json" or ctype.endswith("+json")
 
@@ -60,7 +61,7 @@ def decode(
         return "not-found", None, "unknown package (HTTP 404)"
     if status != 200:
         return "error", None, f"HTTP {status}"
-    if content_type is not None and not _json_type(content_type):
+    if content_type is not None and not json_type(content_type):
         shown = content_type.split(";", 1)[0].strip() or "none"
         return "error", None, f"unexpected content type {shown!r} (not JSON)"
     try:
@@ -137,12 +138,16 @@ class Fetcher:
             return iso(time.time())
         return iso(self.cache.put(kind, key, status, body))
 
-    def store_json(self, kind: str, key: str, data: Any) -> Fetched:
-        """Cache one item of a batch answer as if it had been fetched alone (None: a 404)."""
+    def store_json(self, kind: str, key: str, data: Any, *, body: bytes | None = None) -> Fetched:
+        """Cache one item of a batch answer as if it had been fetched alone (None: a 404).
+
+        ``body``: the item's JSON as the service sent it, when at hand (else encoded here).
+        """
         if data is None:
             reason = "unknown package (HTTP 404)"  # what a cached 404 reads back as
             return Fetched("not-found", None, self.store(kind, key, 404, b""), reason)
-        return Fetched("ok", data, self.store(kind, key, 200, orjson.dumps(data)))
+        raw = body if body is not None else orjson.dumps(data)
+        return Fetched("ok", data, self.store(kind, key, 200, raw))
 
     # ---------------------------------------------------------------- network
     async def send(

@@ -4,8 +4,8 @@ per-host rate limit, retries with exponential backoff and jitter honouring
 
 Policy (documented in docs/scoring-maintenance.md):
 
-* at most ``concurrency`` requests in flight, shared in turn by the hosts that have
-  requests waiting; at most ``rate_per_host`` request starts per second per host;
+* at most ``concurrency`` requests in flight and ``rate_per_host`` request starts per
+  second to each host (each service is a host of its own);
 * retried: connection errors, timeouts, resets and truncated bodies, HTTP 429,
   500, 502, 503 and 504; at most ``max_retries`` retries;
 * delay before retry *n* (0-based): ``min(cap, base * 2**n) * U(0.5, 1.0)``,
@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import orjson
+from aiohttp.helpers import get_env_proxy_for_url
 from yarl import URL
 
 from osaudit.metadata.config import MetadataConfig
@@ -105,8 +106,8 @@ class HttpClient:
     def __init__(self, config: MetadataConfig) -> None:
         self.config = config
         self._client: aiohttp.ClientSession | None = None
-        self._sem = asyncio.Semaphore(config.concurrency)
-        self._host_locks: dict[str, asyncio.Lock] = {}
+        self._sems: dict[str, asyncio.Semaphore] = {}  # per host
+        self._proxies: dict[str, tuple[URL | None, aiohttp.BasicAuth | None]] = {}
         self._rate = _RateLimiter(config.rate_per_host)
         self._rng = random.Random(config.jitter_seed)  # noqa: S311 - jitter, not crypto
         self._failures: dict[str, int] = {}
@@ -130,17 +131,30 @@ class HttpClient:
         aiohttp rather than httpx: on loopback httpx's async stack spent about 1.3 ms of CPU
         per request, aiohttp 0.1 ms (the metadata stage's CPU is on its critical path). Its
         own timeouts are off: each attempt runs under one ``asyncio.timeout`` (see ``_once``).
-        Proxies come from the environment (``HTTPS_PROXY``, ``NO_PROXY``...), as before.
         """
         if self._client is not None:
             return self._client
         self._client = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self.config.concurrency),
+            connector=aiohttp.TCPConnector(limit=0, limit_per_host=self.config.concurrency),
             headers={"User-Agent": self.config.user_agent, "Accept": "application/json"},
             timeout=aiohttp.ClientTimeout(total=None),
-            trust_env=True,
         )
         return self._client
+
+    def _proxy(self, url: str, host: str) -> tuple[URL | None, aiohttp.BasicAuth | None]:
+        """The proxy for a host from the environment (``HTTPS_PROXY``, ``NO_PROXY``...).
+
+        Looked up once per host, not on each request as aiohttp's ``trust_env`` does (in a
+        thread, with the ``.netrc`` read again each time: no service here needs credentials).
+        """
+        found = self._proxies.get(host)
+        if found is None:
+            try:
+                found = get_env_proxy_for_url(URL(url, encoded=True))
+            except LookupError:  # none, or the host is in NO_PROXY
+                found = (None, None)
+            self._proxies[host] = found
+        return found
 
     async def __aexit__(self, *exc: object) -> None:
         if self._client is not None:
@@ -190,9 +204,16 @@ class HttpClient:
         cap = self.config.max_body
         data = orjson.dumps(json) if json is not None else None
         headers = _JSON_BODY if data is not None else None
+        proxy, proxy_auth = self._proxy(url, urlsplit(url).netloc)
         async with asyncio.timeout(timeout):
             async with client.request(
-                method, URL(url, encoded=True), data=data, headers=headers, allow_redirects=False
+                method,
+                URL(url, encoded=True),
+                data=data,
+                headers=headers,
+                allow_redirects=False,
+                proxy=proxy,
+                proxy_auth=proxy_auth,
             ) as resp:
                 declared = resp.headers.get("content-length", "")
                 if (
@@ -212,27 +233,17 @@ class HttpClient:
 
     @contextlib.asynccontextmanager
     async def _slot(self, host: str) -> AsyncIterator[None]:
-        """One of the ``concurrency`` slots, taken at ``host``'s next rate-limited start.
+        """One of ``host``'s ``concurrency`` slots, taken at its next rate-limited start.
 
-        Requests to one host queue behind a lock of that host, so at most one of them waits
-        for a slot (or for the host's next start time while holding one): requests held
-        back by one host's rate never keep another host's requests from starting, and hosts
-        take free slots in turn.
+        The bound is per service: each is a host of its own, with its own documented limits,
+        and a request held back at one never keeps another service's requests waiting.
         """
-        lock = self._host_locks.get(host)
-        if lock is None:
-            lock = self._host_locks[host] = asyncio.Lock()
-        async with lock:
-            await self._sem.acquire()
-            try:
-                await self._rate.wait(host)
-            except BaseException:
-                self._sem.release()
-                raise
-        try:
+        sem = self._sems.get(host)
+        if sem is None:
+            sem = self._sems[host] = asyncio.Semaphore(self.config.concurrency)
+        async with sem:
+            await self._rate.wait(host)
             yield
-        finally:
-            self._sem.release()
 
     async def request(
         self, method: str, url: str, *, json: Any = None, timeout: float | None = None

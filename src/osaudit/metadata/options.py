@@ -30,7 +30,7 @@ def metadata_options(func: F) -> F:
             type=click.IntRange(1, 256),
             default=16,
             show_default=True,
-            help="Concurrent metadata requests.",
+            help="Concurrent metadata requests per service.",
         ),
         click.option(
             "--timeout",
