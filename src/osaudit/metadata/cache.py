@@ -200,6 +200,10 @@ class Cache:
             os.replace(self.path, str(self.path) + ".corrupt")
         self.rebuilt = True
 
+    def now(self) -> float:
+        """The cache's clock (retrieval times and ages are measured with it)."""
+        return self._now()
+
     def _now(self) -> float:
         clock = self._clock
         return float(clock()) if callable(clock) else time.time()

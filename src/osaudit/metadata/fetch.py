@@ -132,11 +132,17 @@ class Fetcher:
         entry = self.cache.get(kind, key, fresh_only=False)
         return self._from_entry(entry) if entry is not None else None
 
-    def store(self, kind: str, key: str, status: int, body: bytes) -> str | None:
-        """Cache a 200/404 body; returns the retrieval date."""
+    def now(self) -> float:
+        """The time a retrieval is recorded at (the cache's clock)."""
+        return self.cache.now() if self.cache is not None else time.time()
+
+    def store(
+        self, kind: str, key: str, status: int, body: bytes, *, fetched: float | None = None
+    ) -> str | None:
+        """Cache a 200/404 body (retrieved at ``fetched``, default now); returns its date."""
         if self.cache is None:
-            return iso(time.time())
-        return iso(self.cache.put(kind, key, status, body))
+            return iso(time.time() if fetched is None else fetched)
+        return iso(self.cache.put(kind, key, status, body, fetched))
 
     def store_json(self, kind: str, key: str, data: Any, *, body: bytes | None = None) -> Fetched:
         """Cache one item of a batch answer as if it had been fetched alone (None: a 404).

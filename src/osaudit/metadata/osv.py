@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import orjson
 
+from osaudit.metadata.cache import iso
 from osaudit.metadata.fetch import Fetched, Fetcher, breathe, decode
 from osaudit.metadata.interface import SourceData, SourceName, SourceStatus, Target, Vuln
 
@@ -134,14 +135,26 @@ class OsvSource:
         assert isinstance(results, list)
         return results
 
-    async def _batch(self, chunk: list[Target], fetcher: Fetcher, out: dict[str, Fetched]) -> None:
-        """Every page for ``chunk``, each package's complete answer cached on its own."""
+    async def _batch(
+        self, chunk: list[Target], fetcher: Fetcher, out: dict[str, Fetched], done: asyncio.Event
+    ) -> None:
+        """Every page for ``chunk``, each package's complete answer cached on its own.
+
+        ``done`` is set as soon as the answers are in ``out``, before they are cached.
+        """
         ids: dict[str, set[str]] = {t.key: set() for t in chunk}
         await self._pages([(t, "") for t in chunk], ids, fetcher, out)
-        for key, all_ids in ids.items():
-            payload = {"vulns": [{"id": i} for i in sorted(all_ids)]}
-            date = fetcher.store("osv", key, 200, orjson.dumps(payload))
+        fetched = fetcher.now()
+        date = iso(fetched)
+        payloads = {
+            key: {"vulns": [{"id": i} for i in sorted(found)]} for key, found in ids.items()
+        }
+        for key, payload in payloads.items():
             out[key] = Fetched("ok", payload, date)
+        done.set()
+        for n, (key, payload) in enumerate(payloads.items()):
+            await breathe(n)
+            fetcher.store("osv", key, 200, orjson.dumps(payload), fetched=fetched)
 
     async def _pages(
         self,
@@ -194,7 +207,7 @@ class OsvSource:
 
         async def batch(n: int) -> None:
             try:
-                await self._batch(chunks[n], fetcher, answers)
+                await self._batch(chunks[n], fetcher, answers, done[n])
             finally:
                 done[n].set()
 
