@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import dataclasses
 import gc
+import operator
 import sys
 import threading
 import time
@@ -28,7 +29,7 @@ from osaudit.metadata.config import MetadataConfig
 from osaudit.metadata.dates import when
 from osaudit.metadata.depsdev import DepsDevSource
 from osaudit.metadata.ecosystems import EcosystemsSource
-from osaudit.metadata.fetch import Fetcher
+from osaudit.metadata.fetch import Fetcher, breathe
 from osaudit.metadata.http import HttpClient
 from osaudit.metadata.interface import (
     SOURCES,
@@ -45,7 +46,11 @@ from osaudit.metadata.osv import OsvSource
 from osaudit.metadata.progress import Progress
 from osaudit.metadata.scorecard import ScorecardSource
 
-_MERGE_ANY_TRUE = ("deprecated", "archived", "critical")
+_MERGE_ANY_TRUE = frozenset({"deprecated", "archived", "critical"})
+_SOURCE_OF = operator.attrgetter("source")
+_PROVIDED_BY_DEPSDEV = SourceStatus("scorecard", "skipped", "provided by deps.dev")
+_NO_REPOSITORY = SourceStatus("scorecard", "skipped", "no GitHub/GitLab repository known")
+_NO_VERSION = SourceStatus("osv", "skipped", "no version in the purl")
 #: The warning (and stderr line) when requests were sent and no service ever answered.
 UNREACHABLE = (
     "no metadata service could be reached (deps.dev, ecosyste.ms, OSV, Scorecard): "
@@ -82,6 +87,50 @@ def _raw_name(purl_raw: str | None) -> str | None:
         return None
 
 
+def _earlier(a: str, b: str) -> bool:
+    """True when instant ``a`` is before ``b`` (the same UTC layout compares as text)."""
+    if len(a) == len(b) and a[-1:] == b[-1:] == "Z":
+        return a < b
+    return when(a) < when(b)
+
+
+def _fold(
+    values: dict[str, Any], origins: dict[str, SourceName], source: SourceName, part: SourceData
+) -> None:
+    """Add one source's fields: the first source to give a field wins, flags are or-ed."""
+    for name, value in part.fields.items():
+        if name in _MERGE_ANY_TRUE:
+            if value is True and values.get(name) is not True or name not in values:
+                origins[name] = source
+            values[name] = bool(values.get(name)) or bool(value)
+        elif name == "first_published_at" and isinstance(value, str) and values.get(name):
+            if _earlier(value, str(values[name])):  # the earliest any source knows
+                values[name] = value
+                origins[name] = source
+        elif values.get(name) is None and value is not None:
+            values[name] = value
+            origins[name] = source
+
+
+def _facts(
+    target: Target,
+    values: dict[str, Any],
+    origins: dict[str, SourceName],
+    statuses: list[SourceStatus],
+) -> PackageFacts:
+    if values.get("deprecated") is True:
+        values["deprecated_source"] = origins.get("deprecated")
+    return PackageFacts(
+        purl=target.key,
+        ecosystem=target.type,
+        name=target.name,
+        version=target.version,
+        sources=tuple(sorted(statuses, key=_SOURCE_OF)),
+        origins=tuple(sorted(origins.items())),
+        **values,
+    )
+
+
 def merge(
     target: Target, parts: dict[SourceName, SourceData], statuses: list[SourceStatus]
 ) -> PackageFacts:
@@ -90,31 +139,47 @@ def merge(
     origins: dict[str, SourceName] = {}
     for source in SOURCES:
         part = parts.get(source)
-        if part is None or part.status.status != "ok":
+        if part is not None and part.status.status == "ok":
+            _fold(values, origins, source, part)
+    return _facts(target, values, origins, statuses)
+
+
+def _repositories(
+    targets: list[Target], d: dict[str, SourceData], e: dict[str, SourceData]
+) -> dict[str, str]:
+    """The repository to ask the Scorecard API about, per target deps.dev gave none for."""
+    repos: dict[str, str] = {}
+    for t in targets:
+        dd, ee = d.get(t.key), e.get(t.key)
+        if dd is not None and dd.fields.get("scorecard") is not None:
             continue
-        for name, value in part.fields.items():
-            if name in _MERGE_ANY_TRUE:
-                if value is True and values.get(name) is not True or name not in values:
-                    origins[name] = source
-                values[name] = bool(values.get(name)) or bool(value)
-            elif name == "first_published_at" and isinstance(value, str) and values.get(name):
-                if when(value) < when(str(values[name])):  # the earliest any source knows
-                    values[name] = value
-                    origins[name] = source
-            elif values.get(name) is None and value is not None:
-                values[name] = value
-                origins[name] = source
-    if values.get("deprecated") is True:
-        values["deprecated_source"] = origins.get("deprecated")
-    return PackageFacts(
-        purl=target.key,
-        ecosystem=target.type,
-        name=target.name,
-        version=target.version,
-        sources=tuple(sorted(statuses, key=lambda s: s.source)),
-        origins=tuple(sorted(origins.items())),
-        **values,
+        for part in (dd, ee):
+            repo = part.fields.get("repository") if part is not None else None
+            if isinstance(repo, str):
+                repos[t.key] = repo
+                break
+    return repos
+
+
+async def _fold_first(
+    targets: list[Target], d: dict[str, SourceData], e: dict[str, SourceData]
+) -> dict[str, tuple[dict[str, Any], dict[str, SourceName]]]:
+    """deps.dev's then ecosyste.ms' fields per target, folded while OSV is still answering."""
+    out: dict[str, tuple[dict[str, Any], dict[str, SourceName]]] = {}
+    sources: tuple[tuple[SourceName, dict[str, SourceData]], ...] = (
+        ("deps.dev", d),
+        ("ecosyste.ms", e),
     )
+    for n, t in enumerate(targets):
+        await breathe(n)
+        values: dict[str, Any] = {}
+        origins: dict[str, SourceName] = {}
+        for source, found in sources:
+            part = found.get(t.key)
+            if part is not None and part.status.status == "ok":
+                _fold(values, origins, source, part)
+        out[t.key] = (values, origins)
+    return out
 
 
 async def _run(
@@ -143,24 +208,22 @@ async def _run(
     try:
         if client is not None:
             await client.__aenter__()
+        # OSV needs nothing from the others: the Scorecard API (which needs deps.dev's and
+        # ecosyste.ms' repositories) and the folding of their fields overlap its details.
+        osv_work = asyncio.ensure_future(progress.track(osv.name, osv.gather(targets, fetcher)))
         try:
-            d, e, o = await asyncio.gather(
-                *(progress.track(s.name, s.gather(targets, fetcher)) for s in first)
+            d, e = await asyncio.gather(
+                *(progress.track(s.name, s.gather(targets, fetcher)) for s in (deps, eco))
             )
-            repos: dict[str, str] = {}
-            for t in targets:
-                dd, ee = d.get(t.key), e.get(t.key)
-                if dd is not None and dd.fields.get("scorecard") is not None:
-                    continue
-                for part in (dd, ee):
-                    repo = part.fields.get("repository") if part is not None else None
-                    if isinstance(repo, str):
-                        repos[t.key] = repo
-                        break
-            sc = ScorecardSource(config.scorecard_url, repos)
-            progress.add(len(repos))
-            s = await progress.track(sc.name, sc.gather(targets, fetcher))
+            sc = ScorecardSource(config.scorecard_url, _repositories(targets, d, e))
+            progress.add(len(sc.repos))
+            o, s, folded = await asyncio.gather(
+                osv_work,
+                progress.track(sc.name, sc.gather(targets, fetcher)),
+                _fold_first(targets, d, e),
+            )
         finally:
+            osv_work.cancel()  # only when something else failed: then it is abandoned
             if client is not None:
                 await client.__aexit__(None, None, None)
     finally:
@@ -174,29 +237,31 @@ async def _run(
         ("osv", o, osv),
         ("scorecard", s, sc),
     ]
+    later: tuple[tuple[SourceName, dict[str, SourceData]], ...] = (("osv", o), ("scorecard", s))
     for t in targets:
-        parts: dict[SourceName, SourceData] = {}
         statuses: list[SourceStatus] = []
         for name, found, src in sources:
             part = found.get(t.key)
             if part is not None:
-                parts[name] = part
                 statuses.append(part.status)
             elif name == "scorecard":
                 dd = d.get(t.key)
                 if dd is not None and dd.fields.get("scorecard") is not None:
-                    statuses.append(SourceStatus("scorecard", "skipped", "provided by deps.dev"))
+                    statuses.append(_PROVIDED_BY_DEPSDEV)
                 else:
-                    statuses.append(
-                        SourceStatus("scorecard", "skipped", "no GitHub/GitLab repository known")
-                    )
+                    statuses.append(_NO_REPOSITORY)
             elif name == "osv" and not t.version:
-                statuses.append(SourceStatus("osv", "skipped", "no version in the purl"))
+                statuses.append(_NO_VERSION)
             elif not src.supports(t):
                 statuses.append(
                     SourceStatus(name, "skipped", f"ecosystem {t.type!r} not supported")
                 )
-        facts[t.key] = merge(t, parts, statuses)
+        values, origins = folded[t.key]
+        for name, found in later:
+            part = found.get(t.key)
+            if part is not None and part.status.status == "ok":
+                _fold(values, origins, name, part)
+        facts[t.key] = _facts(t, values, origins, statuses)
     if osv.details_skipped:
         warnings.append(
             f"{osv.details_skipped} OSV vulnerability details not fetched "
