@@ -305,6 +305,17 @@ def test_ecosystems_requests_stay_within_the_run_budget(server, tmp_path):
     assert all(f.status_of("osv").status == "ok" for f in result.facts.values())
 
 
+def test_the_ecosystems_budget_counts_its_requests_only_on_a_shared_mirror(server, tmp_path):
+    """One mirror host fronting all four services: OSV and deps.dev are not held back."""
+    comps = [_comp(f"n{i}", f"pkg:npm/nothing-{i}@1.0.0") for i in range(250)]
+    cfg = config(server.url, tmp_path, ecosystems_budget=2)  # all four at one URL
+    result = collect(comps, cfg, now=NOW)
+    assert server.count("/api/v1/packages/bulk_lookup") == 2
+    assert server.count("/v1/querybatch") == 1 and server.count("/v3alpha/versionbatch") == 1
+    assert all(f.status_of("osv").status == "ok" for f in result.facts.values())
+    assert all(f.status_of("deps.dev").status != "error" for f in result.facts.values())
+
+
 def test_cadence_from_the_ecosystems_release_count_where_depsdev_has_no_list(server, tmp_path):
     """Composer is not at deps.dev: the interval comes from ecosyste.ms' count and span."""
     server.data["ecosystems"]["pkg:composer/acme/mailer"] = [

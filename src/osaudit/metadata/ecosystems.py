@@ -179,7 +179,9 @@ class EcosystemsSource:
             }
         else:
             body = {"purls": [lookup_purl(t) for t in chunk]}
-        got = await fetcher.send("POST", f"{self.base}/api/v1/packages/bulk_lookup", json=body)
+        got = await fetcher.send(
+            "POST", f"{self.base}/api/v1/packages/bulk_lookup", json=body, service=self.name
+        )
         if not isinstance(got, Fetched):
             status, data, reason = decode(got.status, got.body, got.content_type)
             if status == "ok" and isinstance(data, list):
@@ -196,7 +198,12 @@ class EcosystemsSource:
             if got.status in _FALLBACK_STATUS or status == "ok":
                 answers = await asyncio.gather(
                     *(
-                        fetcher.get("ecosystems", t.package_key, lookup_url(self.base, t))
+                        fetcher.get(
+                            "ecosystems",
+                            t.package_key,
+                            lookup_url(self.base, t),
+                            service=self.name,
+                        )
                         for t in chunk
                     )
                 )

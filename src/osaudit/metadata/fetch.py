@@ -157,18 +157,29 @@ class Fetcher:
 
     # ---------------------------------------------------------------- network
     async def send(
-        self, method: str, url: str, *, json: Any = None, timeout: float | None = None
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Any = None,
+        timeout: float | None = None,
+        service: str | None = None,
     ) -> Response | Fetched:
-        """One request through the client: a Response, or a Fetched error/offline."""
+        """One request through the client: a Response, or a Fetched error/offline.
+
+        ``service`` names the request budget it counts against (see ``HttpClient.request``).
+        """
         if self.client is None:
             return Fetched("offline", reason=OFFLINE_REASON)
         try:
-            return await self.client.request(method, url, json=json, timeout=timeout)
+            return await self.client.request(
+                method, url, json=json, timeout=timeout, service=service
+            )
         except FetchError as exc:
             self.failures += 1
             return Fetched("error", reason=exc.reason)
 
-    async def get(self, kind: str, key: str, url: str) -> Fetched:
+    async def get(self, kind: str, key: str, url: str, *, service: str | None = None) -> Fetched:
         """Cached GET of a JSON document; identical concurrent calls share one request."""
         hit = self.cached(kind, key)
         if hit is not None:
@@ -180,7 +191,7 @@ class Fetcher:
         fut: asyncio.Future[Fetched] = asyncio.get_running_loop().create_future()
         self._inflight[slot] = fut
         try:
-            result = await self._get(kind, key, url)
+            result = await self._get(kind, key, url, service)
         except BaseException as exc:
             fut.set_exception(exc)
             fut.exception()  # mark retrieved
@@ -190,8 +201,8 @@ class Fetcher:
         fut.set_result(result)
         return result
 
-    async def _get(self, kind: str, key: str, url: str) -> Fetched:
-        got = await self.send("GET", url)
+    async def _get(self, kind: str, key: str, url: str, service: str | None) -> Fetched:
+        got = await self.send("GET", url, service=service)
         if isinstance(got, Fetched):
             stale = self.stale(kind, key) if got.status == "error" else None
             return stale if stale is not None else got

@@ -119,7 +119,9 @@ class HttpClient:
         self.answered: set[str] = set()  # hosts that sent at least one HTTP answer
         self.on_request: Callable[[str], None] | None = None
         self._retry_left = config.retry_budget
-        self._budgets = {urlsplit(config.ecosystems_url).netloc: config.ecosystems_budget}
+        # per service, not per host: one mirror host may front every service
+        self._budgets = {"ecosyste.ms": config.ecosystems_budget}
+        self.per_service: dict[str, int] = {}  # requests sent per budgeted service
         self._deadline: float | None = None  # monotonic end of the run, set on first use
 
     async def __aenter__(self) -> HttpClient:
@@ -181,11 +183,11 @@ class HttpClient:
                 kind="circuit",
             )
 
-    def _check_budget(self, host: str) -> None:
-        budget = self._budgets.get(host)
-        if budget is not None and self.per_host.get(host, 0) >= budget:
+    def _check_budget(self, service: str | None) -> None:
+        budget = self._budgets.get(service) if service is not None else None
+        if budget is not None and self.per_service.get(service or "", 0) >= budget:
             raise FetchError(
-                f"request budget of {budget} per run for {host} spent (the service's "
+                f"request budget of {budget} per run for {service} spent (the service's "
                 "documented rate limit); later look-ups to it were skipped",
                 kind="budget",
             )
@@ -246,9 +248,18 @@ class HttpClient:
             yield
 
     async def request(
-        self, method: str, url: str, *, json: Any = None, timeout: float | None = None
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Any = None,
+        timeout: float | None = None,
+        service: str | None = None,
     ) -> Response:
-        """Send with the retry policy; raise :class:`FetchError` when it finally fails."""
+        """Send with the retry policy; raise :class:`FetchError` when it finally fails.
+
+        ``service``: whose request budget (``ecosystems_budget``) this request counts against.
+        """
         client = self._open()
         host = urlsplit(url).netloc
         limit = timeout if timeout is not None else self.config.timeout
@@ -258,7 +269,7 @@ class HttpClient:
             delay: float | None = None
             async with self._slot(host):
                 self._check_circuit(host, reason)  # it may have opened while we queued
-                self._check_budget(host)
+                self._check_budget(service)
                 left = self._remaining()
                 if left <= 0:
                     raise FetchError(
@@ -267,6 +278,8 @@ class HttpClient:
                     )
                 self.requests += 1
                 self.per_host[host] = self.per_host.get(host, 0) + 1
+                if service is not None:
+                    self.per_service[service] = self.per_service.get(service, 0) + 1
                 if self.on_request is not None:
                     self.on_request(host)
                 try:
