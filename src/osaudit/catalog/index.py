@@ -4,8 +4,10 @@ Per entry kind (families, alternatives) one ``Index`` holds:
 
 - ``exact``: purl key -> targets (a dict hit);
 - ``globs``: per purl type, literal prefix -> compiled globs; a lookup probes
-  only the prefix lengths that occur for that type, so the cost per purl is
-  bounded by the number of distinct prefix lengths, not the number of patterns;
+  only the prefix lengths that occur for that type, shortest first, and stops at
+  the first length where no literal prefix starts like the key, so the cost per
+  purl is bounded by the number of distinct prefix lengths, not the number of
+  patterns, and a purl that no pattern is near costs one or two probes;
 - ``cpes``: ``vendor:product`` -> targets, plus per-vendor product globs;
 - ``names``: ``ecosystem/name`` -> targets;
 - ``excludes``: entry id -> exact keys and globs that never match it.
@@ -50,7 +52,10 @@ class Index:
 
     exact: dict[str, list[Target]] = field(default_factory=lambda: defaultdict(list))
     globs: dict[str, dict[str, list[tuple[Glob, Target]]]] = field(default_factory=dict)
-    prefix_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    prefix_lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # ascending
+    #: per type, every leading part of every literal prefix: a key whose first L
+    #: characters are not in it cannot match a glob with a prefix of L or more
+    stems: dict[str, frozenset[str]] = field(default_factory=dict)
     cpes: dict[str, list[Target]] = field(default_factory=lambda: defaultdict(list))
     cpe_globs: dict[str, list[tuple[Glob, Target]]] = field(default_factory=dict)
     names: dict[str, list[Target]] = field(default_factory=lambda: defaultdict(list))
@@ -88,7 +93,12 @@ class Index:
     def freeze(self) -> None:
         """Compute the probe lengths per type (call once after adding everything)."""
         self.prefix_lengths = {
-            ptype: tuple(sorted({len(p) for p in bucket}, reverse=True))
+            ptype: tuple(sorted({len(p) for p in bucket})) for ptype, bucket in self.globs.items()
+        }
+        self.stems = {
+            ptype: frozenset(
+                p[:n] for p in bucket for n in self.prefix_lengths[ptype] if n <= len(p)
+            )
             for ptype, bucket in self.globs.items()
         }
         self.exact = dict(self.exact)
@@ -107,11 +117,16 @@ class Index:
         bucket = self.globs.get(ptype)
         if not bucket:
             return []
-        hits: list[GlobHit] = []
+        stems = self.stems[ptype]
+        found: list[list[GlobHit]] = []
         for length in self.prefix_lengths[ptype]:
             if length > len(key):
-                continue
-            for glob, target in bucket.get(key[:length], ()):
+                break
+            head = key[:length]
+            if head not in stems:  # no literal prefix of this length or longer fits
+                break
+            hits: list[GlobHit] = []
+            for glob, target in bucket.get(head, ()):
                 if glob.matches(key):
                     rest = key[length:]
                     boundary = (
@@ -120,7 +135,9 @@ class Index:
                         and (glob.prefix.endswith("/") or rest == "" or rest.startswith("/"))
                     )
                     hits.append(GlobHit(target, length, boundary))
-        return hits
+            if hits:
+                found.append(hits)
+        return [h for hits in reversed(found) for h in hits]
 
     def cpe_hits(self, pairs: Iterable[tuple[str, str]]) -> list[Target]:
         out: list[Target] = []

@@ -15,10 +15,14 @@ import os
 import secrets
 import stat
 import sys
+from collections.abc import Iterable
 
 from osaudit.errors import InputError
 
 _STDOUT_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO)
+
+#: a report as bytes, or as pieces written one after the other (report.json.render_chunks)
+Data = bytes | Iterable[bytes]
 
 
 class StdoutClosed(Exception):
@@ -30,18 +34,23 @@ class StdoutClosed(Exception):
     """
 
 
-def write_stdout(data: bytes) -> None:
+def _pieces(data: Data) -> Iterable[bytes]:
+    return (data,) if isinstance(data, bytes) else data
+
+
+def write_stdout(data: Data) -> None:
     """Write ``data`` to stdout; a full device is an InputError, a closed pipe StdoutClosed."""
     try:
         sys.stdout.flush()
         out = sys.stdout.buffer
-        view = memoryview(data)
-        while view:  # a write near a size limit can be short: write the rest, or fail
-            n = out.write(view)
-            out.flush()
-            if not n:
-                raise OSError(errno.EIO, "short write")
-            view = view[n:]
+        for piece in _pieces(data):
+            view = memoryview(piece)
+            while view:  # a write near a size limit can be short: write the rest, or fail
+                n = out.write(view)
+                out.flush()
+                if not n:
+                    raise OSError(errno.EIO, "short write")
+                view = view[n:]
     except BrokenPipeError:
         silence_stdout()
         raise StdoutClosed from None
@@ -58,7 +67,7 @@ def silence_stdout() -> None:
         os.close(null)
 
 
-def write_output(path: str | None, data: bytes) -> None:
+def write_output(path: str | None, data: Data) -> None:
     """Write ``data`` to ``path`` (None or "-" = stdout)."""
     if path is None or path == "-":
         write_stdout(data)
@@ -77,17 +86,17 @@ def write_output(path: str | None, data: bytes) -> None:
         _replace(path, data, st)
 
 
-def _write_in_place(path: str, data: bytes) -> None:
+def _write_in_place(path: str, data: Data) -> None:
     """A FIFO, device, pipe or symlink: open it (following links) and write, never replace."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOCTTY, 0o666)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fh.writelines(_pieces(data))
     except OSError as exc:
         raise InputError(f"{path}: cannot write report: {exc.strerror or exc}") from None
 
 
-def _replace(path: str, data: bytes, st: os.stat_result | None) -> None:
+def _replace(path: str, data: Data, st: os.stat_result | None) -> None:
     """Atomic replace of a regular file through an O_EXCL temporary beside it."""
     head, name = os.path.split(path)
     tmp = ""
@@ -105,11 +114,13 @@ def _replace(path: str, data: bytes, st: os.stat_result | None) -> None:
         raise InputError(f"{path}: cannot write report: no free temporary name")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            fh.writelines(_pieces(data))
             if st is not None:
                 os.fchmod(fh.fileno(), stat.S_IMODE(st.st_mode))
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # also a failure while making the pieces: no stray temporary
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise InputError(f"{path}: cannot write report: {exc.strerror or exc}") from None
+        if isinstance(exc, OSError):
+            raise InputError(f"{path}: cannot write report: {exc.strerror or exc}") from None
+        raise

@@ -6,6 +6,7 @@ import contextlib
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from osaudit.report import (
     parse_markdown_limit,
     render,
 )
+from osaudit.report import json as json_report
 from osaudit.report.formats import known_suffixes
 
 _SIZE = re.compile(r"^\s*(\d{1,24})\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
@@ -235,6 +237,7 @@ def audit(
     text_on_stdout = False
     for target_fmt, path in targets:
         to_stdout = path in (None, "-")
+        data: bytes | Iterator[bytes]
         if target_fmt == "text":
             from osaudit.report.text import render_text
 
@@ -244,6 +247,8 @@ def audit(
                 exceptions=verbose, steps=steps,
             ).encode("utf-8")  # fmt: skip
             text_on_stdout = text_on_stdout or to_stdout
+        elif target_fmt == "json":  # the same bytes as render(), written a batch at a time
+            data = json_report.render_chunks(report)
         else:
             data = render(target_fmt, report, ctx)
         with contextlib.suppress(StdoutClosed):  # the reader stopped (| head): the verdict decides

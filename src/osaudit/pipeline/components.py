@@ -7,8 +7,9 @@ and shared between rows: they are frozen, so sharing is safe.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, cast
 
 from osaudit.catalog import Catalog
@@ -144,20 +145,49 @@ def collect_metadata(
     return collect(components, config, now=now)
 
 
+#: the facts fields maintenance scoring and ``maintenance.facts`` read besides the
+#: package's identity (purl, name, ecosystem, version)
+_IDENTITY = ("purl", "name", "ecosystem", "version")
+_SCORED_FIELDS = attrgetter(*(f.name for f in fields(PackageFacts) if f.name not in _IDENTITY))
+_Memo = tuple[AxisScore, dict[str, Any], dict[str, Any], str | None]
+
+
 def maintenance_scorer(result: MetadataResult | None, now: datetime) -> MaintenanceScorer:
-    """Score maintenance from collected facts (``result`` None: not collected)."""
+    """Score maintenance from collected facts (``result`` None: not collected).
+
+    Packages whose facts differ only in their identity are scored once: offline
+    with an empty cache every package of one ecosystem shares its statuses
+    (metadata.collect copies one representative's field objects). The memo key
+    compares those fields by identity, which is safe because ``facts`` keeps
+    every one of them alive while the scorer lives, plus the version (read by
+    the finished-software rule) and whether there is a purl (MT-NO-PURL).
+    ``maintenance.facts`` is then the shared facts with this package's purl.
+    """
     facts = result.facts if result is not None else {}
+    memo: dict[tuple[Any, ...], _Memo] = {}
+    unknown = score_maintenance(None, now=now)
+    none_row = MaintenanceAxis(score=None, level=unknown.level, reasons=unknown.reasons, facts={})
 
     def score(comp: Component) -> tuple[MaintenanceAxis, str | None]:
         f = facts.get(comp.ref)
-        axis = score_maintenance(f, now=now)
+        if f is None:
+            return none_row, None
+        key = (f.purl is None, f.version, *map(id, _SCORED_FIELDS(f)))
+        hit = memo.get(key)
+        if hit is None:
+            axis = score_maintenance(f, now=now)
+            shown = facts_to_json(f)
+            before = {k: v for k, v in shown.items() if k < "purl"}
+            after = {k: v for k, v in shown.items() if k > "purl"}
+            hit = memo[key] = (axis, before, after, is_fund_or_replace(f, axis) or None)
+        axis, before, after, fund = hit
         row = MaintenanceAxis(
             score=_score(axis),
             level=axis.level,
             reasons=axis.reasons,
-            facts=facts_to_json(f) if f is not None else {},
+            facts={**before, "purl": f.purl, **after} if f.purl is not None else before | after,
         )
-        return row, (is_fund_or_replace(f, axis) or None) if f is not None else None
+        return row, fund
 
     return score
 
