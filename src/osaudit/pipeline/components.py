@@ -299,7 +299,7 @@ def score_components(
         lock, lock_axis = cached
         lic = licence(comp, family)
         maint, fund = maintenance(comp)
-        intro = graph.introduced.get(comp.ref, ())
+        intro = graph.introduced.get(comp.ref, ())  # sorted, and shared between rows
         if comp.ref in intro:
             intro = tuple(r for r in intro if r != comp.ref)
         row = ComponentResult(
@@ -310,7 +310,7 @@ def score_components(
             group=comp.group,
             ecosystem=comp.ecosystem,
             direct=direct,
-            introduced_by=tuple(sorted(intro)),
+            introduced_by=intro,
             cpes=comp.cpes,
             lockin=lock_axis,
             licence=lic,

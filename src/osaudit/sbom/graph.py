@@ -146,8 +146,10 @@ def _forward(sbom: Sbom, direct: frozenset[str], root: str | None) -> dict[str, 
     """For every node reachable from a direct dependency: the sorted direct deps it is
     reached through (paths through the root do not count). A worklist bounded to a few
     visits per edge, else strongly connected components and bitsets: never per path."""
-    budget = len(direct) + sum(len(v) for v in sbom.dependencies.values())
-    up = _forward_worklist(sbom, direct, root, budget)
+    edges = sum(len(v) for v in sbom.dependencies.values())
+    if edges > len(sbom.components) + len(direct):  # not tree-like: the worklist would give up
+        return _forward_scc(sbom, direct, root)
+    up = _forward_worklist(sbom, direct, root, len(direct) + edges)
     return up if up is not None else _forward_scc(sbom, direct, root)
 
 
