@@ -9,8 +9,14 @@ component on up to 3 others anywhere, so cycles and many paths per component).
 ``--memory N`` also audits an N-component tree SBOM and prints the audit
 process's peak RSS (target: 1M components within 4 GB).
 
+``--corpus DIR --baseline SRC`` audits every SBOM under DIR (``invalid/``
+excepted) with this checkout and with the osaudit package under SRC (e.g. a
+``git archive`` of main's ``src``), one process per version and pass, passes
+alternating; it prints each pass's CPU time, the ratios and whether every
+report is byte-identical between the two (target: no slowdown on the corpus).
+
     python benchmarks/bench_audit.py [--size 100000] [--repeat 1] [--graph tree|random|both]
-                                     [--memory 1000000]
+                                     [--memory 1000000] [--corpus DIR --baseline SRC]
 
 Each command runs in a fresh subprocess; ``OSAUDIT_CACHE_DIR`` is a temp dir
 whose parsed catalogue is warmed by one tiny audit first (as on any machine
@@ -249,6 +255,53 @@ def memory(tmp: str, env: dict[str, str], size: int) -> None:
           f"(target <= 4 GiB: {'met' if peak <= 4 * 2**30 else 'NOT met'})")  # fmt: skip
 
 
+#: run by each version: audit every file through the command line, in one process
+_CORPUS_DRIVER = """
+import os, sys, time
+from osaudit.cli import main
+files, out = sys.argv[1:-1], sys.argv[-1]
+t0 = time.process_time()
+for i, f in enumerate(files):
+    main(["audit", f, "--offline", "--quiet", "--now", "2026-11-23T00:00:00Z",
+          "-o", os.path.join(out, f"{i}.json")])
+print(time.process_time() - t0)
+"""
+
+
+def _bytes_or_none(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
+def corpus(tmp: str, env: dict[str, str], root: Path, baseline: Path, repeat: int) -> None:
+    """This checkout vs ``baseline`` on every SBOM under ``root``: CPU per pass, same bytes."""
+    files = sorted(
+        str(p) for p in root.rglob("*")
+        if p.is_file() and "invalid" not in p.relative_to(root).parts
+        and p.suffix in (".json", ".xml", ".spdx", ".tv")
+    )  # fmt: skip
+    versions = {"this checkout": env, "baseline": {**env, "PYTHONPATH": str(baseline)}}
+    times: dict[str, list[float]] = {name: [] for name in versions}
+    outs = {name: Path(tmp) / name.replace(" ", "-") for name in versions}
+    for _ in range(repeat):
+        for name, venv in versions.items():
+            outs[name].mkdir(exist_ok=True)
+            proc = subprocess.run(
+                [sys.executable, "-c", _CORPUS_DRIVER, *files, str(outs[name])],
+                env=venv, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            times[name].append(float(proc.stdout.split()[-1]))
+    written = [[_bytes_or_none(d / f"{i}.json") for d in outs.values()] for i in range(len(files))]
+    same = all(a == b for a, b in written)
+    unread = sum(a is None for a, _ in written)
+    print(f"corpus: {len(files)} files under {root} ({unread} not SBOMs osaudit reads), "
+          "audit --offline, CPU per pass")  # fmt: skip
+    for name, ts in times.items():
+        print(f"  {name:14s} " + " ".join(f"{t:6.2f}" for t in ts) + " s")
+    ratios = [a / b for a, b in zip(times["this checkout"], times["baseline"], strict=True)]
+    print("  ratio this/baseline per pass: " + " ".join(f"{r:.3f}" for r in ratios)
+          + f"; reports byte-identical: {same}")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--size", type=int, default=100_000)
@@ -259,12 +312,20 @@ def main() -> None:
     ap.add_argument(
         "--breakdown", action="store_true", help="also time each pipeline stage in-process"
     )
+    ap.add_argument("--corpus", type=Path, metavar="DIR", help="real SBOMs to audit")
+    ap.add_argument("--baseline", type=Path, metavar="SRC",
+                    help="with --corpus: the src directory of the version to compare with")  # fmt: skip
     args = ap.parse_args()
     env = dict(os.environ)
     env.pop("SOURCE_DATE_EPOCH", None)
     with tempfile.TemporaryDirectory() as tmp:
         env["OSAUDIT_CACHE_DIR"] = os.environ["OSAUDIT_CACHE_DIR"] = str(Path(tmp) / "cache")
         warm_up(tmp, env)
+        if args.corpus:
+            if not args.baseline:
+                sys.exit("--corpus needs --baseline SRC")
+            corpus(tmp, env, args.corpus, args.baseline.resolve(), max(args.repeat, 1))
+            return
         shapes = ("tree", "random") if args.graph == "both" else (args.graph,)
         for graph in shapes:
             compare(tmp, env, args.size, graph, args.repeat, args.breakdown)
