@@ -56,7 +56,7 @@ def pattern_key(pattern: str) -> str:
     return f"{ptype}/{_normalise_rest(ptype, rest.strip('/'))}"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)  # the resolver and the next steps both ask, per component
 def purl_key(purl: str) -> str | None:
     """Key of a component purl, or None when it is not a valid purl."""
     from osaudit.identity import normalise_purl, split_canonical

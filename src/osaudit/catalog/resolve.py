@@ -174,8 +174,10 @@ class Catalog:
             component.version,
         )
         hit = self._cache.get(ck)
-        if hit is not None:
-            return hit
+        return hit if hit is not None else self._resolve_new(component, ck)
+
+    def _resolve_new(self, component: Component, ck: tuple[Any, ...]) -> Resolution:
+        """Resolve a component not in the cache (``ck``: its cache key) and cache it."""
         key = purl_key(component.purl) if component.purl else None
         pairs = tuple(p for p in (cpe_vendor_product(c) for c in component.cpes) if p)
         eco = component.ecosystem or (purl_type(key) if key else None)
@@ -196,6 +198,7 @@ class Catalog:
         cache = self._cache
         out: dict[str, Resolution] = {}
         for c in items:  # inlined cache probe: most components repeat a known identity
-            hit = cache.get((c.purl, c.cpes, c.ecosystem, c.group, c.name, c.version))
-            out[c.ref] = hit if hit is not None else self.resolve(c)
+            ck = (c.purl, c.cpes, c.ecosystem, c.group, c.name, c.version)
+            hit = cache.get(ck)
+            out[c.ref] = hit if hit is not None else self._resolve_new(c, ck)
         return out
