@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import re
 import stat
@@ -222,6 +223,10 @@ def audit(
         metadata=MetadataConfig.from_options(**metadata_kw),
     )
     result = build(sbom, options)
+    # What was built lives until the command ends and holds no cycles: frozen, the cyclic
+    # collector does not walk its millions of objects again while the report is rendered
+    # (0.6 of 7 CPU seconds at 100k components, benchmarks/bench_audit.py).
+    gc.freeze()
     report = result.report
     ctx = RenderContext(
         sbom=result.sbom,
