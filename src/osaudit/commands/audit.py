@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import re
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +197,8 @@ def audit(
     **metadata_kw: Any,
 ) -> int:
     """Score SBOM for lock-in, licence openness and maintenance; give the Art. 41 verdict."""
+    import gc
+
     from osaudit.pipeline import AuditOptions, build, parse_now
 
     _output.set_quiet(bool(metadata_kw.get("quiet")))
@@ -242,7 +242,6 @@ def audit(
     text_on_stdout = False
     for target_fmt, path in targets:
         to_stdout = path in (None, "-")
-        data: bytes | Iterator[bytes]
         if target_fmt == "text":
             from osaudit.report.text import render_text
 
@@ -253,7 +252,9 @@ def audit(
             ).encode("utf-8")  # fmt: skip
             text_on_stdout = text_on_stdout or to_stdout
         elif target_fmt == "json":  # the same bytes as render(), written a batch at a time
-            data = json_report.render_chunks(report)
+            with contextlib.suppress(StdoutClosed):
+                write_output(path, json_report.render_chunks(report))
+            continue
         else:
             data = render(target_fmt, report, ctx)
         with contextlib.suppress(StdoutClosed):  # the reader stopped (| head): the verdict decides
