@@ -164,10 +164,11 @@ def _audit(env: Mapping[str, str], sbom: Path, paths: Mapping[str, Path], worksp
             now=parse_now(None, env),
             offline=offline,
             metadata=MetadataConfig.from_options(offline=offline, quiet=True),
+            keep_source="cyclonedx" in paths,
         )
         result = build(sbom, options)
         ctx = RenderContext(sbom=result.sbom, sbom_path=str(sbom), repo_root=workspace,
-                            full_report_hint=str(paths["json"]))
+                            full_report_hint=str(paths["json"]), source=result.source)
         for fmt, path in paths.items():
             path.write_bytes(render(fmt, result.report, ctx))
     except OsauditError as exc:

@@ -101,6 +101,10 @@ class Sbom:
     components: tuple[Component, ...]
     dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ref -> refs
     warnings: tuple[Warning, ...] = ()
+    # CycloneDX: the ref each entry of ``components`` (nested ones depth first, in
+    # document order) is kept under after merging; the CycloneDX output uses it to
+    # put each finding on the entry it belongs to
+    placement: tuple[str, ...] = ()
 
     def by_ref(self) -> dict[str, Component]:
         return {c.ref: c for c in self.components}

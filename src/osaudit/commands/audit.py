@@ -221,6 +221,7 @@ def audit(
         strict=strict,
         offline=bool(metadata_kw.get("offline")),
         metadata=MetadataConfig.from_options(**metadata_kw),
+        keep_source=any(f == "cyclonedx" for f, _ in targets),
     )
     result = build(sbom, options)
     # What was built lives until the command ends and holds no cycles: frozen, the cyclic
@@ -234,6 +235,7 @@ def audit(
         repo_root=repo_root if repo_root is not None else Path.cwd(),
         full_report_hint=next((p for f, p in targets if f == "json" and p), None),
         limit=parse_markdown_limit(markdown_limit) if markdown_limit is not None else None,
+        source=result.source,
     )
     from osaudit.report.next_steps import next_steps
 

@@ -27,6 +27,7 @@ class AuditOptions:
     metadata: MetadataConfig | None = None
     collect_metadata: bool = True
     cwd: Path | None = None  # where the policy is discovered
+    keep_source: bool = False  # keep the SBOM's bytes (the CycloneDX output writes them back)
 
 
 def parse_now(value: str | None, env: Mapping[str, str] | None = None) -> datetime:

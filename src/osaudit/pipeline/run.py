@@ -38,6 +38,7 @@ class AuditResult:
     report: Report
     sbom: Sbom
     policy: Policy
+    source: bytes | None = None  # the SBOM's bytes as read, with AuditOptions.keep_source
 
 
 def audit(path: str | os.PathLike[str], options: AuditOptions | None = None) -> Report:
@@ -66,9 +67,12 @@ def _build(path: str, options: AuditOptions) -> AuditResult:
     now = options.now or parse_now(None)
     policy = with_fail_on(load_policy(options.policy, cwd=options.cwd), options.fail_on)
     digests: list[str] = []
+    kept: list[bytes] = []
 
     def digest_of(raw: bytes) -> None:  # the SBOM's bytes as read (one read, also for pipes)
         digests.append(hashlib.sha256(raw).hexdigest())
+        if options.keep_source:
+            kept.append(raw)
 
     if options.max_bytes is not None:
         sbom = read_sbom(path, strict=options.strict, max_bytes=options.max_bytes, on_bytes=digest_of)
@@ -134,7 +138,7 @@ def _build(path: str, options: AuditOptions) -> AuditResult:
         warnings=tuple(warnings),
         components=rows,
     )
-    return AuditResult(report, sbom, policy)
+    return AuditResult(report, sbom, policy, kept[0] if kept else None)
 
 
 def _metadata_warning_code(message: str) -> str:

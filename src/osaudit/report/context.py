@@ -22,7 +22,8 @@ class RenderContext:
     the SBOM path as given; ``repo_root`` the directory searched for manifests (SARIF
     locations) and against which paths are made relative; ``full_report_hint`` names
     where the full report is (used in truncation notes); ``limit`` caps Markdown
-    output in UTF-8 bytes (None: the job-summary limit, 1 MiB).
+    output in UTF-8 bytes (None: the job-summary limit, 1 MiB); ``source`` the SBOM's
+    bytes as read (the CycloneDX output writes a CycloneDX input back, enriched).
     """
 
     sbom: model.Sbom | None = None
@@ -30,6 +31,7 @@ class RenderContext:
     repo_root: Path | None = None
     full_report_hint: str | None = None
     limit: int | None = None
+    source: bytes | None = None
 
 
 def parse_markdown_limit(value: str | int | None) -> int:

@@ -1,11 +1,12 @@
-"""CycloneDX 1.6 JSON: the input SBOM's components carrying osaudit's findings.
+"""CycloneDX 1.6 JSON converted from the read SBOM: for SPDX input (or without the source).
 
-Components come from ``ctx.sbom`` (any input format, so an SPDX input yields
-CycloneDX too) or, without it, from the report's component list. Findings are
-``properties`` in the ``osaudit:`` namespace (see docs/report-formats.md). bom-refs and
-purls are kept; ``metadata.tools`` names osaudit; the serial number is derived from the
-input digest, catalogue digest, tool version and ``generated_at`` (the timestamp), so
-the output is deterministic. Written with cyclonedx-python-lib.
+Components come from ``ctx.sbom`` (an SPDX 2 or SPDX 3 input yields CycloneDX) or,
+without it, from the report's component list; findings are ``osaudit:`` properties
+(:mod:`osaudit.report.cyclonedx`). A conversion carries only what osaudit's model
+holds: ``metadata.properties`` says so (``osaudit:note``), with counts of what was
+dropped to keep the BOM schema-valid. The serial number is derived from the input
+digest, catalogue digest, tool version and ``generated_at``, so the output is
+deterministic. Written with cyclonedx-python-lib.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import uuid
 import warnings
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cyclonedx.contrib.hash.factories import HashTypeFactory
@@ -27,6 +29,7 @@ from cyclonedx.model import (
 from cyclonedx.model.bom import Bom
 from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.component import Component, ComponentType
+from cyclonedx.model.contact import OrganizationalContact, OrganizationalEntity
 from cyclonedx.model.dependency import Dependency
 from cyclonedx.model.license import DisjunctiveLicense, License, LicenseExpression
 from cyclonedx.output import make_outputter
@@ -36,85 +39,25 @@ from packageurl import PackageURL
 
 from osaudit import __version__, model
 from osaudit.report.context import RenderContext
+from osaudit.report.cyclonedx import (
+    IRI_REFERENCE,
+    NS,
+    finding_properties,
+    justifications,
+    metadata_properties,
+)
 from osaudit.report.model import ComponentResult, Justification, Report
-from osaudit.vocabulary import depth_word
 
-NS = "osaudit:"
 _HASHES = HashTypeFactory()
 _HEX_DIGEST = re.compile(
     r"[a-fA-F0-9]{32}|[a-fA-F0-9]{40}|[a-fA-F0-9]{64}|[a-fA-F0-9]{96}|[a-fA-F0-9]{128}"
 )
-
-# RFC 3987 IRI-reference (the schema's "iri-reference" format) as a regex: URLs that
-# fail it are dropped from externalReferences so the output stays schema-valid.
-_UCS = "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\U00010000-\U000efffd"
-_PRIV = "\ue000-\uf8ff\U000f0000-\U0010fffd"
-_UNRES = f"A-Za-z0-9\\-._~{_UCS}"
-_SUB = "!$&'()*+,;="
-_PCT = "%[0-9A-Fa-f]{2}"
-_PCHAR = f"(?:[{_UNRES}{_SUB}:@]|{_PCT})"
-_SEG = f"{_PCHAR}*"
-_SEG_NZ = f"{_PCHAR}+"
-_SEG_NC = f"(?:[{_UNRES}{_SUB}@]|{_PCT})+"
-_IP_LITERAL = r"\[(?:[0-9A-Fa-f:.]+|[vV][0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+)\]"
-_HOST = f"(?:{_IP_LITERAL}|(?:[{_UNRES}{_SUB}]|{_PCT})*)"
-_AUTH = f"(?:(?:[{_UNRES}{_SUB}:]|{_PCT})*@)?{_HOST}(?::[0-9]*)?"
-_ABEMPTY = f"(?:/{_SEG})*"
-_ABS = f"/(?:{_SEG_NZ}(?:/{_SEG})*)?"
-_QUERY = f"(?:\\?(?:{_PCHAR}|[{_PRIV}/?])*)?"
-_FRAG = f"(?:#(?:{_PCHAR}|[/?])*)?"
-_IRI = (
-    f"[A-Za-z][A-Za-z0-9+\\-.]*:(?://{_AUTH}{_ABEMPTY}|{_ABS}|{_SEG_NZ}(?:/{_SEG})*|)"
-    f"{_QUERY}{_FRAG}"
-)
-_REL = f"(?://{_AUTH}{_ABEMPTY}|{_ABS}|{_SEG_NC}(?:/{_SEG})*|){_QUERY}{_FRAG}"
-IRI_REFERENCE = re.compile(f"(?:{_IRI}|{_REL})")
 TOOL_REF = "osaudit-tool"
 SUBJECT_SUFFIX = "#osaudit-subject"
 
 
-def _prop(name: str, value: object) -> Property | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        value = "true" if value else "false"
-    return Property(name=NS + name, value=str(value))
-
-
-def finding_properties(c: ComponentResult, justify: Mapping[str, Justification]) -> list[Property]:
-    """The ``osaudit:`` properties for one report component."""
-    lockin, licence, maint = c.lockin, c.licence, c.maintenance
-    family, vendor, match = lockin.family, lockin.vendor, lockin.match
-    pairs: list[tuple[str, object]] = [
-        ("lockin:level", lockin.level),
-        ("lockin:score", lockin.score),
-        ("lockin:family", family.id if family else None),
-        ("lockin:category", family.category if family else None),
-        ("lockin:kind", family.kind if family else None),
-        ("lockin:vendor", vendor.name if vendor else None),
-        ("lockin:jurisdiction", vendor.jurisdiction if vendor else None),
-        ("lockin:match", f"{match.method}:{match.confidence}" if match else None),
-        ("licence:expression", licence.expression),
-        ("licence:category", licence.category),
-        ("licence:level", licence.level),
-        ("licence:openness", licence.score),
-        ("licence:osi-approved", licence.osi_approved),
-        ("licence:open-source", licence.open_source),
-        ("maintenance:level", maint.level),
-        ("maintenance:score", maint.score),
-        ("depth", depth_word(c.direct)),
-        ("art41:justification-required", c.ref in justify),
-    ]
-    if family:
-        pairs += [("lockin:lock", x) for x in family.lock]
-        pairs += [("lockin:open-standard", x) for x in family.open_standards]
-    pairs += [("alternative-of", x) for x in lockin.alternative_of]
-    for alt in lockin.alternatives:
-        pairs.append(("alternative", f"{alt.id} ({alt.swap})"))
-    if c.ref in justify:
-        pairs.append(("art41:why", justify[c.ref].why))
-    props = [_prop(name, value) for name, value in pairs]
-    return [p for p in props if p is not None]
+def _props(pairs: Iterable[tuple[str, str]]) -> list[Property]:
+    return [Property(name=name, value=value) for name, value in pairs]
 
 
 #: CycloneDX 1.6 caps ``component.version`` at this many characters.
@@ -144,19 +87,29 @@ def _licences(expression: str | None, raw: Iterable[str]) -> list[License]:
     return [DisjunctiveLicense(name=str(r)) for r in raw if str(r).strip()]
 
 
-def _hashes(pairs: Iterable[tuple[str, str]]) -> list[HashType]:
+@dataclass(slots=True)
+class _Dropped:
+    """What the conversion left out to stay schema-valid (counted for the notes)."""
+
+    hashes: int = 0
+    urls: int = 0
+    cpes: int = 0
+
+
+def _hashes(pairs: Iterable[tuple[str, str]], dropped: _Dropped) -> list[HashType]:
     out = []
     for alg, value in pairs:
         if not _HEX_DIGEST.fullmatch(value or ""):
-            continue  # the schema's hash-content pattern: 32/40/64/96/128 hex digits
+            dropped.hashes += 1  # the schema's hash-content pattern: 32/40/64/96/128 hex
+            continue
         try:
             out.append(_HASHES.from_composite_str(f"{alg.lower().replace('-', '')}:{value}"))
-        except Exception:  # noqa: BLE001,S112 - unknown algorithms are dropped
-            continue
+        except Exception:  # noqa: BLE001 - unknown algorithms are dropped
+            dropped.hashes += 1
     return out
 
 
-def _ext_refs(refs: Iterable[model.ExternalRef]) -> list[ExternalReference]:
+def _ext_refs(refs: Iterable[model.ExternalRef], dropped: _Dropped) -> list[ExternalReference]:
     out = []
     for ref in refs:
         try:
@@ -164,11 +117,12 @@ def _ext_refs(refs: Iterable[model.ExternalRef]) -> list[ExternalReference]:
         except ValueError:
             kind = ExternalReferenceType.OTHER
         if not ref.url or len(ref.url) > 8192 or not IRI_REFERENCE.fullmatch(ref.url):
-            continue  # not a valid IRI-reference (schema format): dropped
+            dropped.urls += 1  # not a valid IRI-reference (schema format)
+            continue
         try:
             out.append(ExternalReference(type=kind, url=XsUri(ref.url)))
-        except Exception:  # noqa: BLE001,S112 - invalid URIs are dropped, not fatal
-            continue
+        except Exception:  # noqa: BLE001 - invalid URIs are dropped, not fatal
+            dropped.urls += 1
     return out
 
 
@@ -180,11 +134,15 @@ def _type(value: str | None) -> ComponentType:
 
 
 def _from_model(
-    comp: model.Component, finding: ComponentResult | None, justify: Mapping[str, Justification]
+    comp: model.Component,
+    finding: ComponentResult | None,
+    justify: Mapping[str, Justification],
+    dropped: _Dropped,
 ) -> Component:
     purl = _purl(comp.purl) or _purl(comp.purl_raw)
     raw = [lic.raw for lic in (*comp.licences_concluded, *comp.licences_declared)]
-    props = finding_properties(finding, justify) if finding else []
+    props = _props(finding_properties(finding, justify)) if finding else []
+    dropped.cpes += max(0, len(comp.cpes) - 1)
     if comp.purl and purl is None:
         props.append(Property(name=NS + "purl-invalid", value=comp.purl))
     return Component(
@@ -196,16 +154,18 @@ def _from_model(
         purl=purl,
         cpe=comp.cpes[0] if comp.cpes else None,
         licenses=_licences(finding.licence.expression if finding else None, raw),
-        hashes=_hashes(comp.hashes),
-        external_references=_ext_refs(comp.external_refs),
+        hashes=_hashes(comp.hashes, dropped),
+        external_references=_ext_refs(comp.external_refs, dropped),
         description=comp.description,
+        supplier=OrganizationalEntity(name=comp.supplier) if comp.supplier else None,
+        authors=[OrganizationalContact(name=comp.author)] if comp.author else None,
         properties=props,
     )
 
 
 def _from_report(c: ComponentResult, justify: Mapping[str, Justification]) -> Component:
     purl = _purl(c.purl)
-    props = finding_properties(c, justify)
+    props = _props(finding_properties(c, justify))
     if c.purl and purl is None:
         props.append(Property(name=NS + "purl-invalid", value=c.purl))
     return Component(
@@ -245,11 +205,7 @@ def _timestamp(value: object) -> datetime:
 def build(report: Report, ctx: RenderContext) -> Bom:
     """The cyclonedx-python-lib Bom with findings attached."""
     findings = report.by_ref()
-    justify = {
-        ref: j
-        for j in report.verdict.justifications_required
-        for ref in j.refs()
-    }
+    justify = justifications(report)
     bom = Bom(serial_number=_serial(report))
     bom.metadata.timestamp = _timestamp(report.generated_at)
     bom.metadata.tools.components.add(
@@ -260,25 +216,12 @@ def build(report: Report, ctx: RenderContext) -> Bom:
             bom_ref=TOOL_REF,
         )
     )
-    meta_props = [
-        _prop("art41:verdict", report.verdict.art41),
-        _prop(
-            "art41:evidence",
-            report.verdict.evidence.statement if report.verdict.evidence else None,
-        ),
-        _prop("report:schema-version", report.schema_version),
-        _prop("catalog:digest", report.catalog.digest),
-        _prop("sbom:sha256", report.sbom.sha256),
-        _prop("sbom:format", report.sbom.format),
-        _prop("sovereignty:non-eu-share", report.sovereignty.non_eu_share),
-    ]
-    bom.metadata.properties = [p for p in meta_props if p is not None]
-
+    dropped = _Dropped()
     by_ref: dict[str, Component] = {}
     if ctx.sbom is not None:
         for comp in ctx.sbom.components:
             if comp.ref not in by_ref:
-                by_ref[comp.ref] = _from_model(comp, findings.get(comp.ref), justify)
+                by_ref[comp.ref] = _from_model(comp, findings.get(comp.ref), justify, dropped)
         subject = ctx.sbom.document.subject
         if subject is not None:
             ref = subject.ref if subject.ref not in by_ref else subject.ref + SUBJECT_SUFFIX
@@ -295,7 +238,41 @@ def build(report: Report, ctx: RenderContext) -> Bom:
             by_ref.setdefault(ref, _from_report(c, justify))
     bom.components = list(by_ref.values())
     bom.dependencies = _dependencies(ctx.sbom, by_ref, bom.metadata.component)
+    notes = conversion_notes(report, ctx.sbom is not None, dropped)
+    bom.metadata.properties = _props(metadata_properties(report, "converted", notes))
     return bom
+
+
+#: What a conversion from osaudit's model cannot carry (docs/report-formats.md).
+NOT_CARRIED = (
+    "not carried by a conversion: SPDX files and snippets, relationships other than "
+    "dependencies (CONTAINS, GENERATED_FROM, ...), annotations, copyright texts, "
+    "download locations, package verification codes, extracted licence texts, the "
+    "concluded/declared distinction of licences, the document's creation info and "
+    "external document references, SPDX 3 profile data (AI, dataset, security, build), "
+    "and every field osaudit's reader does not read: keep the input as the record"
+)
+
+
+def conversion_notes(report: Report, have_sbom: bool, dropped: _Dropped) -> list[str]:
+    """``osaudit:note`` values of a converted BOM: what it is and what it lacks."""
+    source = f"{report.sbom.format} {report.sbom.spec_version} {report.sbom.encoding}".strip()
+    what = (
+        "each component's name, version, group, type, purl, first CPE, hashes, licences "
+        "(the SPDX expression when known), supplier, author, description, external "
+        "references, and the dependency graph"
+        if have_sbom
+        else "the report's components only (the read SBOM was not given)"
+    )
+    notes = [f"converted from the {source} input through osaudit's model: it carries {what}",
+             NOT_CARRIED]  # fmt: skip
+    for count, what_dropped in ((dropped.hashes, "hash(es) not hexadecimal or of unknown "
+                                 "algorithm"), (dropped.urls, "external reference(s) whose "
+                                 "URL is not an RFC 3987 IRI-reference"),
+                                (dropped.cpes, "CPE(s) after each component's first")):  # fmt: skip
+        if count:
+            notes.append(f"dropped to stay schema-valid: {count} {what_dropped}")
+    return notes
 
 
 def _dependencies(

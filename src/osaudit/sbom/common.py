@@ -90,6 +90,7 @@ class Builder:
         self.ignored_refs: set[str] = set()  # known non-components (files, documents): dropped
         self._next_suffix: dict[str, int] = {}  # ref -> next free "#n" for a clashing ref
         self._scopes: dict[str, set[str]] = {}  # ref -> scopes its relationships give it
+        self.placed: list[str] = []  # kept ref of each CycloneDX components[] entry, in order
 
     # ------------------------------------------------------------------ warnings
     def warn(self, code: str, message: str, location: str | None = None) -> None:
@@ -241,6 +242,7 @@ class Builder:
             components=tuple(self.components.values()),
             dependencies=deps,
             warnings=fold_warnings(self.warnings),
+            placement=tuple(self.placed),
         )
 
 

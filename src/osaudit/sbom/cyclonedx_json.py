@@ -221,6 +221,7 @@ def _walk(b: Builder, comps: list[Any], loc: str, parent: str | None, subject: s
         if subject is not None and fields["ref"] == subject:
             b.warn("subject-in-components", "metadata.component is also listed in components", here)
         ref = b.add(location=here, **fields)
+        b.placed.append(ref)
         if isinstance(c.get("components"), list):
             _walk(b, c["components"], f"{here}.components", ref, subject)
 
