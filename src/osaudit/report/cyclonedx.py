@@ -11,18 +11,19 @@ conversion cannot carry. Property names are documented in docs/report-formats.md
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from osaudit import __version__, model
 from osaudit.report.context import RenderContext
-from osaudit.report.model import ComponentResult, Justification, Report
+from osaudit.report.model import ComponentResult, Justification, LicenceAxis, LockinAxis, Report
 from osaudit.vocabulary import depth_word
 
 NS = "osaudit:"
-#: A (name, value) property; names carry the ``osaudit:`` prefix.
-Pair = tuple[str, str]
+#: A CycloneDX property as JSON: ``{"name": "osaudit:…", "value": "…"}``.
+Prop = dict[str, str]
 
 # RFC 3987 IRI-reference (the schema's "iri-reference" format) as a regex: URLs that
 # fail it are dropped from a converted BOM's externalReferences so it stays schema-valid.
@@ -59,20 +60,13 @@ SIGNED = (
 )
 
 
-def _text(value: object) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _pairs(items: list[tuple[str, object]]) -> list[Pair]:
+def _props(items: list[tuple[str, object]]) -> list[Prop]:
     out = []
     for name, value in items:
-        text = _text(value)
-        if text is not None:
-            out.append((NS + name, text))
+        if value is None or value == "":
+            continue
+        text = "true" if value is True else "false" if value is False else str(value)
+        out.append({"name": NS + name, "value": text})
     return out
 
 
@@ -81,9 +75,8 @@ def justifications(report: Report) -> dict[str, Justification]:
     return {ref: j for j in report.verdict.justifications_required for ref in j.refs()}
 
 
-def finding_properties(c: ComponentResult, justify: Mapping[str, Justification]) -> list[Pair]:
-    """The ``osaudit:`` properties for one report component, in a fixed order."""
-    lockin, licence, maint = c.lockin, c.licence, c.maintenance
+def lockin_properties(lockin: LockinAxis) -> list[Prop]:
+    """``osaudit:lockin:*`` and ``osaudit:alternative*`` of one lock-in finding."""
     family, vendor, match = lockin.family, lockin.vendor, lockin.match
     items: list[tuple[str, object]] = [
         ("lockin:level", lockin.level),
@@ -94,28 +87,62 @@ def finding_properties(c: ComponentResult, justify: Mapping[str, Justification])
         ("lockin:vendor", vendor.name if vendor else None),
         ("lockin:jurisdiction", vendor.jurisdiction if vendor else None),
         ("lockin:match", f"{match.method}:{match.confidence}" if match else None),
-        ("licence:expression", licence.expression),
-        ("licence:category", licence.category),
-        ("licence:level", licence.level),
-        ("licence:openness", licence.score),
-        ("licence:osi-approved", licence.osi_approved),
-        ("licence:open-source", licence.open_source),
-        ("maintenance:level", maint.level),
-        ("maintenance:score", maint.score),
-        ("depth", depth_word(c.direct)),
-        ("art41:justification-required", c.ref in justify),
     ]
     if family:
         items += [("lockin:lock", x) for x in family.lock]
         items += [("lockin:open-standard", x) for x in family.open_standards]
     items += [("alternative-of", x) for x in lockin.alternative_of]
     items += [("alternative", f"{alt.id} ({alt.swap})") for alt in lockin.alternatives]
-    if c.ref in justify:
-        items.append(("art41:why", justify[c.ref].why))
-    return _pairs(items)
+    return _props(items)
 
 
-def metadata_properties(report: Report, output: str, notes: list[str]) -> list[Pair]:
+def licence_properties(licence: LicenceAxis) -> list[Prop]:
+    """``osaudit:licence:*`` of one licence finding."""
+    return _props([
+        ("licence:expression", licence.expression),
+        ("licence:category", licence.category),
+        ("licence:level", licence.level),
+        ("licence:openness", licence.score),
+        ("licence:osi-approved", licence.osi_approved),
+        ("licence:open-source", licence.open_source),
+    ])  # fmt: skip
+
+
+_DEPTH = {d: _props([("depth", depth_word(d))]) for d in (True, False, None)}
+_JUSTIFY = {j: _props([("art41:justification-required", j)]) for j in (True, False)}
+
+
+def finding_properties(
+    c: ComponentResult,
+    justify: Mapping[str, Justification],
+    cache: dict[object, list[Prop]] | None = None,
+) -> list[Prop]:
+    """The ``osaudit:`` properties of one report component, in a fixed order.
+
+    ``cache`` (one render's) shares the lists of findings the pipeline shares: one
+    lock-in or licence result object serves many components, so it is written once.
+    """
+    cache = {} if cache is None else cache
+    lockin = cache.get(id(c.lockin))
+    if lockin is None:
+        lockin = cache[id(c.lockin)] = lockin_properties(c.lockin)
+    licence = cache.get(id(c.licence))
+    if licence is None:
+        licence = cache[id(c.licence)] = licence_properties(c.licence)
+    maint = c.maintenance
+    key = ("maintenance", maint.level, maint.score)
+    maintenance = cache.get(key)
+    if maintenance is None:
+        maintenance = cache[key] = _props([("maintenance:level", maint.level),
+                                           ("maintenance:score", maint.score)])  # fmt: skip
+    justified = c.ref in justify
+    out = [*lockin, *licence, *maintenance, *_DEPTH[c.direct], *_JUSTIFY[justified]]
+    if justified:
+        out += _props([("art41:why", justify[c.ref].why)])
+    return out
+
+
+def metadata_properties(report: Report, output: str, notes: list[str]) -> list[Prop]:
     """The ``osaudit:`` properties of ``metadata``: verdict, catalogue, time, what was done."""
     evidence = report.verdict.evidence
     items: list[tuple[str, object]] = [
@@ -132,7 +159,7 @@ def metadata_properties(report: Report, output: str, notes: list[str]) -> list[P
         ("output", output),
     ]
     items += [("note", n) for n in notes]
-    return _pairs(items)
+    return _props(items)
 
 
 @dataclass(slots=True)
@@ -155,9 +182,8 @@ class Enrichment:
     placement: tuple[str, ...] = ()
     subject: str | None = None
     subprojects: frozenset[str] = frozenset()
-    _cache: dict[str, list[Pair]] = field(default_factory=dict)
-    placed: int = 0  # entries enriched through the placement
-    unscored: int = 0  # entries whose ref the report does not have
+    _by_ref: dict[tuple[str, str | None], list[Prop]] = field(default_factory=dict)
+    _shared: dict[object, list[Prop]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, report: Report, sbom: model.Sbom | None) -> Enrichment:
@@ -167,28 +193,26 @@ class Enrichment:
             justify=justifications(report),
             placement=sbom.placement if sbom is not None else (),
             subject=doc.subject.ref if doc is not None and doc.subject is not None else None,
-            subprojects=frozenset(s.ref for s in doc.subprojects) if doc is not None else frozenset(),
+            subprojects=frozenset(s.ref for s in doc.subprojects) if doc else frozenset(),
         )
 
     def use_placement(self, entries: int) -> bool:
         """Whether the reader's placement covers exactly ``entries`` component entries."""
         return bool(self.placement) and len(self.placement) == entries
 
-    def for_ref(self, ref: str, role: str | None = None) -> list[Pair]:
-        key = f"{role or ''}\x00{ref}"
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        pairs: list[Pair] = [(NS + "ref", ref)]
-        if role is not None:
-            pairs.append((NS + "role", role))
-        finding = self.findings.get(ref)
-        if finding is not None:
-            pairs += finding_properties(finding, self.justify)
-        elif role is None:
-            self.unscored += 1
-        self._cache[key] = pairs
-        return pairs
+    def for_ref(self, ref: str, role: str | None = None) -> list[Prop]:
+        """``osaudit:ref``, ``osaudit:role`` (if any) and the findings of ``ref``."""
+        key = (ref, role)
+        found = self._by_ref.get(key)
+        if found is None:
+            found = [{"name": NS + "ref", "value": ref}]
+            if role is not None:
+                found.append({"name": NS + "role", "value": role})
+            finding = self.findings.get(ref)
+            if finding is not None:
+                found += finding_properties(finding, self.justify, self._shared)
+            self._by_ref[key] = found
+        return found
 
     def nested_role(self, ref: str) -> str | None:
         """``subject`` / ``subproject`` for a components entry that is the application."""
@@ -207,28 +231,37 @@ def is_ours(name: object) -> bool:
     return isinstance(name, str) and name.startswith(NS)
 
 
-def count_entries(components: object) -> Iterator[None]:
-    """Yield once per component entry (used to check the placement's length)."""
+def count_entries(components: object) -> int:
+    """Component entries in a components array, nested ones included (as the reader walks)."""
     if not isinstance(components, list):
-        return
-    for c in components:
-        if isinstance(c, dict):
-            yield None
-            yield from count_entries(c.get("components"))
+        return 0
+    return sum(1 + count_entries(c.get("components")) for c in components if isinstance(c, dict))
 
 
 def render(report: Report, ctx: RenderContext) -> bytes:
-    """CycloneDX bytes: the enriched input document, or a converted 1.6 JSON BOM."""
+    """CycloneDX bytes: the enriched input document, or a converted 1.6 JSON BOM.
+
+    The cyclic garbage collector is paused meanwhile (as in the pipeline): the parsed
+    document is hundreds of thousands of acyclic objects, and a collection pass would
+    walk the whole report and SBOM besides (measured: doubles the time at 10,000
+    components, benchmarks/bench_report.py).
+    """
     doc = ctx.sbom.document if ctx.sbom is not None else None
-    if ctx.source is not None and doc is not None and doc.format == "cyclonedx":
-        enrichment = Enrichment.of(report, ctx.sbom)
-        if doc.encoding == "xml":
-            from osaudit.report import cyclonedx_xml
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if ctx.source is not None and doc is not None and doc.format == "cyclonedx":
+            enrichment = Enrichment.of(report, ctx.sbom)
+            if doc.encoding == "xml":
+                from osaudit.report import cyclonedx_xml
 
-            return cyclonedx_xml.enrich(ctx.source, report, enrichment, ctx.sbom_path)
-        from osaudit.report import cyclonedx_enrich
+                return cyclonedx_xml.enrich(ctx.source, report, enrichment, ctx.sbom_path)
+            from osaudit.report import cyclonedx_enrich
 
-        return cyclonedx_enrich.enrich(ctx.source, report, enrichment, ctx.sbom_path)
-    from osaudit.report import cyclonedx_convert
+            return cyclonedx_enrich.enrich(ctx.source, report, enrichment, ctx.sbom_path)
+        from osaudit.report import cyclonedx_convert
 
-    return cyclonedx_convert.render(report, ctx)
+        return cyclonedx_convert.render(report, ctx)
+    finally:
+        if enabled:
+            gc.enable()

@@ -56,8 +56,8 @@ TOOL_REF = "osaudit-tool"
 SUBJECT_SUFFIX = "#osaudit-subject"
 
 
-def _props(pairs: Iterable[tuple[str, str]]) -> list[Property]:
-    return [Property(name=name, value=value) for name, value in pairs]
+def _props(props: Iterable[dict[str, str]]) -> list[Property]:
+    return [Property(name=p["name"], value=p["value"]) for p in props]
 
 
 #: CycloneDX 1.6 caps ``component.version`` at this many characters.

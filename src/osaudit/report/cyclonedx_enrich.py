@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import msgspec
 import orjson
 
 from osaudit.errors import InputError
@@ -27,7 +28,7 @@ from osaudit.report.cyclonedx import (
     PROPERTIES_SINCE,
     SIGNED,
     Enrichment,
-    Pair,
+    Prop,
     count_entries,
     is_ours,
     metadata_properties,
@@ -46,25 +47,41 @@ class _Number(str):
     __slots__ = ()
 
 
-def _int(literal: str) -> int | _Number:
-    return int(literal) if len(literal) <= 18 else _Number(literal)
+def _raw_float(literal: str) -> msgspec.Raw:
+    return msgspec.Raw(literal.encode("ascii"))
+
+
+#: Floats kept as their literal (written back verbatim); integers are exact anyway.
+_DECODER = msgspec.json.Decoder(float_hook=_raw_float)
 
 
 def _load(path: str, source: bytes) -> Any:
+    """The document with key order kept and every number as written.
+
+    msgspec reads it (floats as their literal); what strict JSON parsers refuse and
+    the reader read tolerantly (raw control characters, lone surrogates) goes
+    through the standard library, floats again kept as their literal.
+    """
     data, _ = decode(path, source)
     try:
-        return json.loads(
-            data.decode("utf-8"),
-            strict=False,  # raw control characters, read tolerantly as the reader does
-            parse_float=_Number,
-            parse_int=_int,
-            parse_constant=_Number,
-        )
-    except (json.JSONDecodeError, RecursionError) as exc:
+        return _DECODER.decode(data)
+    except msgspec.DecodeError:
+        pass
+    text_in = data.decode("utf-8")
+    try:
+        return json.loads(text_in, strict=False, parse_float=_Number, parse_constant=_Number)
+    except ValueError as exc:  # an integer of more than 4,300 digits: kept as written
+        if "integer string conversion" not in str(exc):
+            raise InputError(f"{path}: cannot write the document back: {exc}") from None
+        return json.loads(text_in, strict=False, parse_float=_Number, parse_int=_Number,
+                          parse_constant=_Number)  # fmt: skip
+    except RecursionError as exc:
         raise InputError(f"{path}: cannot write the document back: {exc}") from None
 
 
 def _default(value: object) -> object:
+    if isinstance(value, msgspec.Raw):
+        return orjson.Fragment(bytes(value))
     if isinstance(value, _Number):
         return orjson.Fragment(str(value))
     raise TypeError(type(value).__name__)
@@ -72,6 +89,8 @@ def _default(value: object) -> object:
 
 def _plain(value: Any) -> Any:
     """``value`` with numbers as Python numbers and lone surrogates as U+FFFD."""
+    if isinstance(value, msgspec.Raw):
+        return json.loads(bytes(value))
     if isinstance(value, _Number):
         return json.loads(str(value)) if str(value)[:1] in "-0123456789" else float(value)
     if isinstance(value, str):
@@ -83,18 +102,32 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _big_ints(value: Any) -> Any:
+    """``value`` with integers beyond 64 bits as their literal (orjson writes 64 bits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        return _Number(str(value))
+    if isinstance(value, dict):
+        return {k: _big_ints(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_big_ints(v) for v in value]
+    return value
+
+
 def _dump(doc: Any) -> bytes:
-    try:
-        option = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_SUBCLASS
-        return orjson.dumps(doc, default=_default, option=option) + b"\n"
-    except TypeError:  # orjson.JSONEncodeError: more than 254 levels, or a lone surrogate
-        # (the standard library nests deeper; numbers are then written as Python
-        # writes them, same values, and a lone surrogate becomes U+FFFD as read)
-        return json.dumps(_plain(doc), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    option = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_SUBCLASS
+    for attempt in (doc, None):
+        try:
+            return orjson.dumps(attempt if attempt is not None else _big_ints(doc),
+                                default=_default, option=option) + b"\n"  # fmt: skip
+        except TypeError:  # orjson.JSONEncodeError: 255+ levels, a big int, a surrogate
+            continue
+    # the standard library nests deeper; numbers are then written as Python writes
+    # them (same values) and a lone surrogate becomes U+FFFD, as the reader reported
+    return json.dumps(_plain(doc), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
 
-def _set(obj: dict[str, Any], pairs: list[Pair], skipped: list[str], where: str) -> None:
-    ours = [{"name": n, "value": v} for n, v in pairs]
+def _set(obj: dict[str, Any], ours: list[Prop]) -> bool:
+    """Give ``obj`` these properties (replacing osaudit's); False if its are not an array."""
     existing = obj.get("properties")
     if existing is None:
         obj["properties"] = ours
@@ -102,7 +135,8 @@ def _set(obj: dict[str, Any], pairs: list[Pair], skipped: list[str], where: str)
         kept = [p for p in existing if not (isinstance(p, dict) and is_ours(p.get("name")))]
         obj["properties"] = kept + ours
     else:
-        skipped.append(where)
+        return False
+    return True
 
 
 def _walk(
@@ -119,11 +153,15 @@ def _walk(
     for i, c in enumerate(comps):
         if not isinstance(c, dict):
             continue
-        here = f"{loc}[{i}]"
-        ref = placed.pop() if placed is not None else text(c.get("bom-ref")) or synthetic_ref(here)
-        kind = role or plan.nested_role(ref)
-        _set(c, plan.for_ref(ref, kind), skipped, here)
-        _walk(c.get("components"), f"{here}.components", plan, placed, skipped, role)
+        if placed is not None:
+            ref = placed.pop()
+        else:
+            ref = text(c.get("bom-ref")) or synthetic_ref(f"{loc}[{i}]")
+        if not _set(c, plan.for_ref(ref, role or plan.nested_role(ref))):
+            skipped.append(f"{loc}[{i}]")
+        nested = c.get("components")
+        if nested is not None:
+            _walk(nested, f"{loc}[{i}].components", plan, placed, skipped, role)
 
 
 def _with_metadata(doc: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
@@ -156,8 +194,7 @@ def enrich(source: bytes, report: Report, plan: Enrichment, path: str) -> bytes:
         notes.append(SIGNED)
     skipped: list[str] = []
     comps = doc.get("components")
-    entries = sum(1 for _ in count_entries(comps))
-    placed = list(reversed(plan.placement)) if plan.use_placement(entries) else None
+    placed = list(reversed(plan.placement)) if plan.use_placement(count_entries(comps)) else None
     _walk(comps, "$.components", plan, placed, skipped)
 
     meta = doc.get("metadata")
@@ -169,7 +206,8 @@ def enrich(source: bytes, report: Report, plan: Enrichment, path: str) -> bytes:
         if isinstance(subject, dict):
             loc = "$.metadata.component"
             ref = plan.subject or text(subject.get("bom-ref")) or synthetic_ref(loc)
-            _set(subject, plan.for_ref(ref, "subject"), skipped, loc)
+            if not _set(subject, plan.for_ref(ref, "subject")):
+                skipped.append(loc)
             _walk(subject.get("components"), f"{loc}.components", plan, None, skipped,
                   role="subproject")  # fmt: skip
         if skipped:
@@ -177,5 +215,5 @@ def enrich(source: bytes, report: Report, plan: Enrichment, path: str) -> bytes:
                 f"{len(skipped)} entries have a 'properties' that is not an array, left as "
                 f"it was without osaudit properties (first: {skipped[0]})"
             )
-        _set(meta, metadata_properties(report, "enriched", notes), [], "$.metadata")
+        _set(meta, metadata_properties(report, "enriched", notes))
     return _dump(doc)

@@ -35,7 +35,7 @@ from osaudit.report.cyclonedx import (
     PROPERTIES_SINCE,
     SIGNED,
     Enrichment,
-    Pair,
+    Prop,
     is_ours,
     metadata_properties,
     synthetic_ref,
@@ -149,6 +149,11 @@ def _esc(value: str, attribute: bool) -> str:
     return value.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
+def _element(p: str, prop: Prop) -> str:
+    name, value = _esc(prop["name"], True), _esc(prop["value"], False)
+    return f'<{p}property name="{name}">{value}</{p}property>'
+
+
 class _Splicer:
     """Collects edits (offset ranges and their replacement) and applies them at once."""
 
@@ -176,9 +181,8 @@ class _Splicer:
         qname = m.group(1).decode("utf-8") if m else ""
         return qname.rpartition(":")[0] + ":" if ":" in qname else ""
 
-    def properties(self, p: str, indent: str | None, pairs: list[Pair]) -> str:
-        items = [f'<{p}property name="{_esc(n, True)}">{_esc(v, False)}</{p}property>'
-                 for n, v in pairs]  # fmt: skip
+    def properties(self, p: str, indent: str | None, props: list[Prop]) -> str:
+        items = [_element(p, prop) for prop in props]
         if indent is None:
             return f"<{p}properties>{''.join(items)}</{p}properties>"
         inner = "".join(f"\n{indent}{self.unit}{item}" for item in items)
@@ -207,7 +211,7 @@ class _Splicer:
             return
         self.insert(self.ws_start(node.end_tag), lead + content)
 
-    def set_properties(self, node: _Node, pairs: list[Pair], kind: str) -> None:
+    def set_properties(self, node: _Node, pairs: list[Prop], kind: str) -> None:
         """Give ``node`` (a component or metadata) these osaudit properties."""
         p = self.prefix(node)
         existing = node.kid("properties")
@@ -224,16 +228,13 @@ class _Splicer:
         indent = self.child_indent(node)
         self.add_last(node, self.properties(p, indent, pairs), indent)
 
-    def _merge(self, props: _Node, pairs: list[Pair], p: str) -> None:
+    def _merge(self, props: _Node, pairs: list[Prop], p: str) -> None:
         for q in props.children:
             if q.local == "property" and is_ours(q.name):
                 self.edits.append((self.ws_start(q.start), q.close, b""))
         indent = self.child_indent(props)
         lead = "" if indent is None else "\n" + indent
-        items = "".join(
-            f'{lead}<{p}property name="{_esc(n, True)}">{_esc(v, False)}</{p}property>'
-            for n, v in pairs
-        )
+        items = "".join(lead + _element(p, prop) for prop in pairs)
         if props.end_tag < 0:
             self.add_last(props, items.lstrip("\n" + (indent or "")), indent)
         else:
