@@ -15,7 +15,7 @@ from osaudit.naming import display_name
 from osaudit.pipeline import AuditOptions, audit
 from osaudit.report import RenderContext, render
 from osaudit.report.diff import compare
-from osaudit.report.escape import html_text, md
+from osaudit.report.escape import html_text
 from osaudit.report.model import Report
 from tests.conftest import CORPUS
 from tests.test_report_support import ROOT
@@ -49,7 +49,7 @@ def _agree(report: Report, ecosystem: str) -> str:
         r.name == name for r in report.summary.top_risks if r.ref == comp.ref and r.axis != "lockin"
     )
     text = render("markdown", report, RenderContext()).decode()
-    assert md(name, 120) in text
+    assert f"`{name}@{comp.version}`" in text  # a code span: no mention, no escapes
     assert html_text(name, 120) in render("html", report, RenderContext()).decode()
     bumped = msgspec.structs.replace(comp, version="99.0.0")
     head = msgspec.structs.replace(

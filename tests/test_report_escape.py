@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from osaudit.report.escape import FIELD_CAP, csv_cell, html_text, md, plain, safe_url
+import random
+import re
+
+from osaudit.report.escape import FIELD_CAP, code, csv_cell, html_text, md, plain, prose, safe_url
+from tests import gfm
 
 
 def test_md_neutralises_links_html_pipes_and_mentions():
@@ -54,3 +58,65 @@ def test_csv_cell_neutralises_formulas():
     assert csv_cell(True) == "true" and csv_cell(None) == ""
     assert csv_cell("multi\nline") == "multi\nline"
     assert csv_cell("x\u202ey") == "x<U+202E>y"
+
+
+# ------------------------------------------------------------- Markdown code spans and prose
+# Checked by rendering with GitHub's cmark-gfm (tests/gfm.py): what the reader sees.
+
+_ALPHABET = "ab|\\` @#<>[]()*_~:$&;/!\u202e\n"
+
+
+def _cell_of_table(cell: str) -> gfm.Page:
+    return gfm.read(f"| h | x |\n|---|---|\n| {cell} | end |\n")
+
+
+def _expected_in_table(text: str) -> str:
+    """What a code span shows in a table: the text, except one more backslash before a
+    pipe that the input preceded with an odd run of backslashes (docs/report-formats.md)."""
+    return re.sub(r"(\\+)\|", lambda m: m.group(1) + ("\\" if len(m.group(1)) % 2 else "") + "|", text)
+
+
+def test_code_spans_show_the_string_exactly_and_inertly():
+    for text in ("@sentry/react", "`x`", "a``b", "``", " lead", "trail ", "<b>x</b>",
+                 "[x](javascript:alert(1))", "www.evil.example", "#12 @team :smile:"):
+        page = gfm.read(f"- {code(text)}\n")
+        assert page.codes == [text], (text, page.codes)
+        assert not [t for t, _ in page.tags if t not in ("ul", "li", "code")]
+
+
+def test_code_spans_in_tables_never_split_a_cell():
+    rng = random.Random(14)
+    for _ in range(1500):
+        text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 12)))
+        shown = plain(text)
+        if not shown.strip():
+            continue
+        page = _cell_of_table(code(text, table=True))
+        assert page.tables == [[2, 2]], (text, page.tables)
+        assert page.codes == [_expected_in_table(shown)], (text, page.codes)
+        assert [t for t, _ in page.tags if t in ("a", "img", "b", "script")] == []
+
+
+def test_prose_keeps_osaudit_words_and_wraps_what_would_render():
+    assert prose("1 client(s) -> 06:17:43Z, see docs") == "1 client(s) -> 06:17:43Z, see docs"
+    assert prose("clients (@sentry/browser 6.19.7)") == "clients (`@sentry/browser` 6.19.7)"
+    rng = random.Random(41)
+    for _ in range(1500):
+        text = "".join(rng.choice(_ALPHABET + "xyz12 -.") for _ in range(rng.randint(1, 20)))
+        for table in (False, True):
+            out = prose(text, table=table)
+            page = _cell_of_table(out) if table else gfm.read(f"- {out}\n")
+            if table:
+                assert page.tables == [[2, 2]], (text, out)
+            bare = " ".join(page.bare_text)
+            assert not re.search(r"@\w|#\d|www\.|://", bare), (text, out)
+            seen = "".join(page.text)
+            if table:
+                seen = seen.split("x", 1)[1].rsplit("end", 1)[0]  # the one cell
+                want = _expected_in_table(plain(text).strip())
+            else:
+                want = plain(text).strip()
+                assert [t for t, _ in page.tags].count("ul") == 1, (text, out)
+            assert " ".join(seen.split()) == " ".join(want.split()), (text, out, seen)
+            assert [t for t, _ in page.tags if t in ("a", "img", "b", "em", "strong", "del",
+                                                      "script", "blockquote", "ol")] == []

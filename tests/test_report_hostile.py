@@ -77,12 +77,10 @@ def _check_html(data: bytes) -> None:
 
 
 def _check_markdown(data: bytes) -> None:
-    text = data.decode("utf-8")
-    assert "<script" not in text.lower() and "<img" not in text.lower()
-    assert "](javascript:" not in text.lower()
-    assert re.search(r"(?<!\\)\]\(", text) is None  # no live link at all
-    assert "\u202e" not in text
-    assert set(re.findall(r"</?([a-zA-Z][a-zA-Z0-9]*)", text)) <= {"details", "summary"}
+    """Rendered as github.com renders it (cmark-gfm): the hostile strings are text."""
+    from tests.test_report_markdown import _inert
+
+    _inert(data.decode("utf-8"))
 
 
 def _check_csv(data: bytes) -> None:

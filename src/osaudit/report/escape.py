@@ -61,6 +61,91 @@ def md(value: object, limit: int = FIELD_CAP) -> str:
     return _WWW_RE.sub(r"\1\\.", text)
 
 
+# ----------------------------------------------------------------- Markdown (GitHub)
+#
+# GitHub renders Markdown with cmark-gfm, then links @mentions, #123 issue references
+# and commit SHAs in a post-processing step that skips code. A backslash does not stop
+# that step (github/markup#1168, github/cmark-gfm#181): ``\@team`` still pings the team.
+# So SBOM strings go into code spans, where nothing is markup, HTML, link or mention.
+
+# Inside a table, cmark-gfm splits cells on every pipe not preceded by an odd run of
+# backslashes, before code spans are parsed, and then drops one backslash before each
+# pipe. An odd run is therefore written before every pipe, code span or not.
+_TABLE_PIPE_RE = re.compile(r"(\\*)\|")
+_BACKTICKS_RE = re.compile(r"`+")
+# A whitespace-separated word of prose needs a code span when it holds something GitHub
+# would turn into markup, HTML, a link, a mention, a reference, math or an emoji.
+_RISKY_RE = re.compile(
+    r"[\\`*\[\]|~$@#]"  # escapes, code, emphasis, links, pipes, strike, math, mentions, refs
+    r"|<[A-Za-z/!?]"  # HTML tags, comments, declarations, <scheme:...> autolinks
+    r"|&#?[A-Za-z0-9]+;"  # character references
+    r"|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"  # emphasis (intraword _ is not)
+    r"|://|www\.|mailto:|xmpp:"  # extended autolinks
+    r"|:[A-Za-z0-9_+-]*[A-Za-z_+-][A-Za-z0-9_+-]*:"  # :emoji: (not 06:17:43)
+    r"|\b(?=[0-9a-f]*[0-9])(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b",  # commit SHAs
+    re.IGNORECASE,
+)
+# A first word that would open a block (quote, list, setext underline) where the text
+# starts a line or a list item.
+_BLOCK_START_RE = re.compile(r"^(?:>.*|[+*=-]+|[0-9]{1,9}[.)])$")
+_WORD_RE = re.compile(r"\S+")
+_OPENERS = "(\"'"
+_CLOSERS = ").,;:!?\"'"
+
+
+def _table_pipes(text: str) -> str:
+    """Every pipe preceded by an odd backslash run (see above); shown as the input shows
+    it unless the input itself had an odd run there (then one backslash more is shown)."""
+    return _TABLE_PIPE_RE.sub(
+        lambda m: m.group(1) + ("\\" if len(m.group(1)) % 2 == 0 else "\\\\") + "|", text
+    )
+
+
+def code_span(text: str, *, table: bool = False) -> str:
+    """``text`` (already one visible line) as a code span: a fence of one backtick more
+    than the longest run inside, padded with spaces when it starts or ends with a
+    backtick or a space (CommonMark strips one space on each side)."""
+    if table:
+        text = _table_pipes(text)
+    longest = max((len(run) for run in _BACKTICKS_RE.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    if text[:1] in ("`", " ") or text[-1:] in ("`", " "):
+        text = f" {text} "
+    return f"{fence}{text}{fence}"
+
+
+def code(value: object, limit: int = FIELD_CAP, *, table: bool = False) -> str:
+    """An SBOM-provided string for Markdown: one line, capped, visible, in a code span.
+
+    ``table=True`` inside a table row (pipes must not split the cell). Empty gives "".
+    """
+    text = plain(value, limit)
+    return code_span(text, table=table) if text else ""
+
+
+def prose(value: object, limit: int = FIELD_CAP, *, table: bool = False) -> str:
+    """Text that may carry SBOM strings inside osaudit's or the catalogue's words.
+
+    Words that GitHub would render as anything but text go into code spans (their
+    leading ``(`` and trailing punctuation stay outside); every other word is written
+    as it is, so ``component(s)``, ``06:17:43Z`` and ``->`` read as written.
+    """
+
+    def word(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if not _RISKY_RE.search(token) and not (m.start() == 0 and _BLOCK_START_RE.match(token)):
+            return token
+        core = token.lstrip(_OPENERS)
+        head = token[: len(token) - len(core)]
+        inner = core.rstrip(_CLOSERS)
+        tail = core[len(inner) :]
+        if not inner or _RISKY_RE.search(head + tail):
+            head, inner, tail = "", token, ""
+        return f"{head}{code_span(inner, table=table)}{tail}"
+
+    return _WORD_RE.sub(word, plain(value, limit).strip())
+
+
 def html_text(value: object, limit: int | None = FIELD_CAP) -> str:
     """Escape for HTML text and attribute values (``html.escape(quote=True)``)."""
     text = "" if value is None else str(value)
