@@ -14,10 +14,11 @@ from osaudit.report import (
     MARKDOWN_LIMIT_COMMENT,
     MARKDOWN_LIMIT_SUMMARY,
     RenderContext,
+    links,
+    markdown,
     parse_markdown_limit,
     render,
 )
-from osaudit.report import links, markdown
 from osaudit.report.model import Report
 from tests import gfm
 from tests.conftest import CORPUS

@@ -42,18 +42,20 @@ def test_sample_is_schema_valid_with_rules_and_results():
         assert ids[res["ruleIndex"]] == res["ruleId"]
         # GitHub code scanning needs a start line on every result.
         assert res["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
-    # Sample: 6 lock-ins >= medium, 1 licence high, 3 unknown licences, 3 maintenance >= medium,
-    # 6 justifications required.
+    # Sample: 7 lock-ins >= medium of which 6 need a justification (one result each, the
+    # lock-in merged in), 1 licence high, 3 unknown licences (one result), 3 maintenance.
     counts = {k: len(v) for k, v in by_rule.items()}
     assert counts == {
-        "osaudit/lockin": 7,
+        "osaudit/lockin": 1,
         "osaudit/licence": 1,
-        "osaudit/licence-unknown": 3,
+        "osaudit/licence-unknown": 1,
         "osaudit/maintenance": 3,
         "osaudit/art41": 6,
     }
-    boto = next(r for r in by_rule["osaudit/lockin"] if "boto3@" in r["message"]["text"])
-    assert boto["level"] == "error"
+    boto = next(r for r in by_rule["osaudit/art41"] if "boto3@" in r["message"]["text"])
+    assert "High vendor lock-in (score 80)" in boto["message"]["text"]
+    assert boto["level"] == "warning"  # verdict justify
+    assert boto["properties"]["security-severity"] == "7.0"  # lock-in high
     assert "Garage (api-compatible, AGPL-3.0-only)" in boto["message"]["text"]
     loc = boto["locations"][0]["physicalLocation"]["artifactLocation"]
     assert loc == {"uri": "examples/citizen-portal.cdx.json", "uriBaseId": "%SRCROOT%"}
@@ -96,7 +98,7 @@ def test_sbom_line_and_manifest_location(tmp_path: Path):
     log = _sarif(report, sbom_path=str(sbom), repo_root=tmp_path)
     assert not list(sarif_validator().iter_errors(log))
     results = log["runs"][0]["results"]
-    boto = next(r for r in results if r["ruleId"] == "osaudit/lockin" and "boto3@" in r["message"]["text"])
+    boto = next(r for r in results if r["ruleId"] == "osaudit/art41" and "boto3@" in r["message"]["text"])
     phys = boto["locations"][0]["physicalLocation"]
     assert phys["artifactLocation"] == {"uri": "requirements.txt", "uriBaseId": "%SRCROOT%"}
     assert phys["region"]["startLine"] == 3
@@ -142,7 +144,7 @@ def test_sbom_line_in_xml_and_tag_value(tmp_path: Path):
     )
     log = _sarif(report, sbom_path=str(xml), repo_root=tmp_path)
     boto = next(r for r in log["runs"][0]["results"]
-                if r["ruleId"] == "osaudit/lockin" and "boto3@" in r["message"]["text"])
+                if r["ruleId"] == "osaudit/art41" and "boto3@" in r["message"]["text"])
     assert boto["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
     spdx = tmp_path / "bom.spdx"
     spdx.write_text(

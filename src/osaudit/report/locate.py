@@ -2,8 +2,10 @@
 
 :func:`build_index` walks the repository once (bounded depth and file count, skipping
 vendored trees such as ``node_modules``, ``.git`` and virtualenvs) and scans each known
-manifest line by line; :meth:`ManifestIndex.find` then answers per component. Manifests
-(which a developer edits) win over lockfiles; then shallower paths, then path order.
+manifest line by line; :meth:`ManifestIndex.find` then answers per component, and
+:func:`place` per finding (a transitive component at the manifest line of the direct
+dependency that pulls it in). Manifests (which a developer edits) win over lockfiles;
+then shallower paths, then path order.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 MAX_DEPTH = 8
 MAX_FILES = 50_000  # directory entries visited before the walk stops
@@ -83,6 +86,57 @@ class ManifestIndex:
             if found:
                 return min(found)
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a finding about a component is shown: a declaration in the repository.
+
+    ``via`` is the ref of the direct dependency whose declaration stands in for a
+    transitive component (None when the component's own declaration is used);
+    ``own`` the component's own lockfile line when ``via`` is set and one exists.
+    """
+
+    declaration: Declaration
+    via: str | None = None
+    own: Declaration | None = None
+
+
+class Placeable(Protocol):
+    """What :func:`place` needs of a component (a report row)."""
+
+    @property
+    def ecosystem(self) -> str | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def group(self) -> str | None: ...
+    @property
+    def direct(self) -> bool | None: ...
+    @property
+    def introduced_by(self) -> tuple[str, ...]: ...
+
+
+def place(
+    index: ManifestIndex, component: Placeable, by_ref: Mapping[str, Placeable]
+) -> Placement | None:
+    """The best place for a finding about ``component``, or None.
+
+    Its own manifest declaration first; for a transitive component (``direct`` False)
+    then the manifest line of the first direct dependency that pulls it in
+    (``introduced_by``, in the report's order), which is what a developer edits; then
+    its own lockfile line; None when the repository declares neither.
+    """
+    own = index.find(component.ecosystem, component.name, component.group)
+    if own is not None and not own.lockfile:
+        return Placement(own)
+    if component.direct is False:
+        for ref in component.introduced_by:
+            parent = by_ref.get(ref)
+            found = index.find(parent.ecosystem, parent.name, parent.group) if parent else None
+            if found is not None and not found.lockfile:
+                return Placement(found, via=ref, own=own)
+    return Placement(own) if own is not None else None
 
 
 _ECO_ALIASES = {"go": "golang", "rubygems": "gem", "crates": "cargo", "packagist": "composer"}
@@ -415,4 +469,12 @@ _BY_NAME: dict[str, Scanner] = {
     "packages.config": ("nuget", False, _packages_config),
 }
 
-__all__ = ["Declaration", "ManifestIndex", "build_index", "normalise", "read_manifest"]
+__all__ = [
+    "Declaration",
+    "ManifestIndex",
+    "Placement",
+    "build_index",
+    "normalise",
+    "place",
+    "read_manifest",
+]

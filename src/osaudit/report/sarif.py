@@ -1,11 +1,13 @@
 """SARIF 2.1.0 output for GitHub code scanning and other SARIF consumers.
 
-One rule per finding kind; one result per component finding at level medium or
-worse (lock-in, licence not open, maintenance), a note for each unknown licence,
-and one Art. 41 result per component that needs a written justification (plus one
-for the whole SBOM when the verdict is ``fail``). Results point at the manifest line
-declaring the dependency when one is found in the repository, else at the SBOM line
-that names the component; the SBOM stays as a related location.
+One result per component and rule family: lock-in (with the Art. 41 justification it
+needs, merged: a vendor product's justification is one result for all its packages),
+licence, maintenance. Unknown licences are one result for the whole SBOM, and a
+``fail`` verdict one more. Results point at the manifest line declaring the dependency
+when the repository has one (a transitive component: the line of the direct dependency
+that pulls it in, :func:`osaudit.report.locate.place`), else at the SBOM line naming
+the component; URIs are relative to the repository root (``%SRCROOT%``), never
+absolute. Rules link to the published docs (:mod:`osaudit.report.links`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from osaudit import __version__
 from osaudit.naming import display_name
 from osaudit.report.context import RenderContext
 from osaudit.report.escape import plain
-from osaudit.report.locate import ManifestIndex, build_index
+from osaudit.report.links import doc_url, rule_url
+from osaudit.report.locate import Declaration, ManifestIndex, Placement, build_index, place
 from osaudit.report.model import (
     AlternativeOption,
     ComponentResult,
@@ -34,9 +37,17 @@ from osaudit.report.model import (
 )
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-HELP_DOC = "docs/report-formats.md"
 REPORTED_LEVELS = ("medium", "high", "critical")
 _SARIF_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+#: ``properties.security-severity`` of a result by the level of its finding (GitHub's
+#: bands: 9.0+ critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low).
+SECURITY_SEVERITY = {"critical": "9.0", "high": "7.0", "medium": "4.0", "low": "2.0"}
+SRCROOT = "%SRCROOT%"
+SBOMDIR = "SBOMDIR"  # the SBOM's own directory, when it is outside the repository root
+_BASES = {
+    SRCROOT: "The repository root (--repo-root, default the current directory).",
+    SBOMDIR: "The directory of the SBOM, which is outside the repository root.",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +138,17 @@ def _rule_json(rule: Rule) -> dict[str, Any]:
     if rule.security_severity is not None:
         props["security-severity"] = rule.security_severity
     help_text = re.sub(r"[*`]", "", rule.help_md)
+    url = rule_url(rule.id)
     return {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.short},
         "fullDescription": {"text": rule.full},
-        "help": {"text": f"{help_text}\n\nSee {HELP_DOC}.", "markdown": rule.help_md},
+        "help": {
+            "text": f"{help_text}\n\nDocumentation: {url}",
+            "markdown": f"{rule.help_md}\n\n[How osaudit decides this]({url})",
+        },
+        "helpUri": url,
         "defaultConfiguration": {"level": rule.level},
         "properties": props,
     }
@@ -141,18 +157,25 @@ def _rule_json(rule: Rule) -> dict[str, Any]:
 # --------------------------------------------------------------------------- locations
 
 
-def _relative_uri(sbom_path: str, repo_root: Path | None) -> tuple[str, bool]:
-    """URI of the SBOM relative to the repository root; (uri, relative?)."""
+def _sbom_uri(sbom_path: str, repo_root: Path | None) -> tuple[str, str]:
+    """(uri, uriBaseId) of the SBOM: relative to the repository root when it is inside,
+    else its file name relative to its own directory. Never an absolute path."""
+    if not sbom_path or sbom_path == "-":
+        return "stdin", SBOMDIR
     path = Path(sbom_path)
-    if repo_root is not None and path.is_absolute():
+    if repo_root is not None:
         try:
-            path = path.resolve().relative_to(repo_root.resolve())
-        except ValueError:
-            return path.resolve().as_uri(), False
-    elif path.is_absolute():
-        return path.as_uri(), False
-    posix = PurePosixPath(*path.parts).as_posix() if path.parts else "sbom"
-    return quote(posix.removeprefix("./"), safe="/@:+,;=-._~"), True
+            rel = path.resolve().relative_to(repo_root.resolve())
+            return _quote(rel.as_posix()), SRCROOT
+        except (ValueError, OSError):
+            return _quote(path.name or "sbom"), SBOMDIR
+    if path.is_absolute() or ".." in path.parts:
+        return _quote(path.name or "sbom"), SBOMDIR
+    return _quote(PurePosixPath(*path.parts).as_posix() if path.parts else "sbom"), SRCROOT
+
+
+def _quote(posix: str) -> str:
+    return quote(posix.removeprefix("./"), safe="/@:+,;=-._~")
 
 
 class _SbomLines:
@@ -254,10 +277,8 @@ def _sbom_file(ctx: RenderContext, report: Report) -> Path | None:
     return path
 
 
-def _physical(uri: str, relative: bool, line: int | None) -> dict[str, Any]:
-    loc: dict[str, Any] = {"artifactLocation": {"uri": uri}}
-    if relative:
-        loc["artifactLocation"]["uriBaseId"] = "%SRCROOT%"
+def _physical(uri: str, base: str, line: int | None) -> dict[str, Any]:
+    loc: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": base}}
     # GitHub code scanning needs region.startLine on every result (sarif-sdk rule GH1003):
     # when the place is unknown, the file's first line stands for the whole file.
     loc["region"] = {"startLine": line if line is not None else 1}
@@ -315,24 +336,36 @@ def _alternatives_text(alternatives: Sequence[AlternativeOption | JustificationA
     return " Alternatives: " + "; ".join(items) + more + "."
 
 
-def _component_findings(component: ComponentResult) -> list[tuple[str, str, str]]:
-    """(rule id, SARIF level, message) for one component."""
-    out: list[tuple[str, str, str]] = []
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    rule_id: str
+    level: str  # SARIF level
+    grade: str | None  # the finding's own level (critical..low) -> security-severity
+    text: str
+
+
+def _lockin_text(label: str, component: ComponentResult) -> str:
+    lockin = component.lockin
+    family, vendor = lockin.family, lockin.vendor
+    juris = vendor.jurisdiction if vendor else None
+    where = f" ({plain(juris, 10)})" if juris else ""
+    fam_name = (family.name or family.id) if family else None
+    return (
+        f"{label}: {lockin.level} vendor lock-in (score {lockin.score}) via "
+        f"{plain(fam_name or 'a catalogued vendor', 120)}"
+        f" of {plain((vendor.name if vendor else None) or 'unknown vendor', 120)}{where}."
+    )
+
+
+def _component_findings(component: ComponentResult, justified: bool) -> list[_Finding]:
+    """The findings of one component; its lock-in is left to its justification if any."""
+    out: list[_Finding] = []
     label = _Who.of(component).label()
     lockin = component.lockin
     level = lockin.level
-    if level in REPORTED_LEVELS:
-        family, vendor = lockin.family, lockin.vendor
-        juris = vendor.jurisdiction if vendor else None
-        where = f" ({plain(juris, 10)})" if juris else ""
-        fam_name = (family.name or family.id) if family else None
-        msg = (
-            f"{label}: {level} vendor lock-in (score {lockin.score}) via "
-            f"{plain(fam_name or 'a catalogued vendor', 120)}"
-            f" of {plain((vendor.name if vendor else None) or 'unknown vendor', 120)}{where}."
-        )
-        msg += _alternatives_text(lockin.alternatives)
-        out.append(("osaudit/lockin", _SARIF_LEVEL[level], msg))
+    if level in REPORTED_LEVELS and not justified:
+        msg = _lockin_text(label, component) + _alternatives_text(lockin.alternatives)
+        out.append(_Finding("osaudit/lockin", _SARIF_LEVEL[level], level, msg))
     licence = component.licence
     level = licence.level
     expr = licence.expression or ", ".join(licence.raw)
@@ -343,45 +376,112 @@ def _component_findings(component: ComponentResult) -> list[tuple[str, str, str]
             f"{licence.score}/100)."
         )
         msg += _alternatives_text(lockin.alternatives)
-        out.append(("osaudit/licence", _SARIF_LEVEL[level], msg))
-    elif level == "unknown":
-        given = f" (given: {plain(expr, 120)})" if expr else ""
-        out.append(("osaudit/licence-unknown", "note", f"{label}: licence unknown{given}."))
+        out.append(_Finding("osaudit/licence", _SARIF_LEVEL[level], level, msg))
     maint = component.maintenance
     level = maint.level
     if level in REPORTED_LEVELS:
         reasons = "; ".join(plain(r.message, 160) for r in maint.reasons[:3])
         msg = f"{label}: {level} maintenance risk (score {maint.score})."
-        out.append(("osaudit/maintenance", _SARIF_LEVEL[level], f"{msg} {reasons}".rstrip()))
+        out.append(
+            _Finding("osaudit/maintenance", _SARIF_LEVEL[level], level, f"{msg} {reasons}".rstrip())
+        )
     return out
 
 
-def _result(
-    rule_id: str,
-    level: str,
-    text: str,
-    who: _Who,
-    sbom_loc: tuple[str, bool],
-    manifests: ManifestIndex,
-    sbom_lines: _SbomLines,
-    extra: str = "",
-) -> dict[str, Any]:
-    uri, relative = sbom_loc
-    line = sbom_lines.line_of(who.purl, who.ref, who.name)
-    sbom_physical = _physical(uri, relative, line)
-    found = manifests.find(who.ecosystem, who.name, who.group)
+def _justification_finding(
+    just: Justification, by_ref: dict[str, ComponentResult], level: str
+) -> tuple[_Who, _Finding]:
+    """One Art. 41 result for a justification, its lock-in merged in."""
+    comp = by_ref.get(just.ref)
+    who = _Who.of(comp or just)
+    why = plain(just.why, 200)
+    packages = just.packages
+    if isinstance(packages, tuple):  # a vendor product: one result for all its packages
+        clients = [p for p in packages if p.role == "client"]
+        names = ", ".join(
+            plain(f"{p.name}@{p.version}" if p.version else p.name, 120) for p in clients[:5]
+        )
+        more = f" and {len(clients) - 5} more" if len(clients) > 5 else ""
+        plumbing = len(packages) - len(clients)
+        under = f"; {plumbing} plumbing package(s) under them" if plumbing else ""
+        vendor = plain(just.vendor, 120) if isinstance(just.vendor, str) else "unknown vendor"
+        grade: str | None = just.level if isinstance(just.level, str) else None
+        text = (
+            f"{plain(just.name, 120)} ({vendor}): Art. 41 open-source-first justification "
+            f"required for this vendor product: {why}. Clients {names}{more}{under}."
+        )
+    else:
+        grade = _worst(comp.lockin.level, comp.licence.level) if comp else None
+        text = f"{who.label()}: Art. 41 open-source-first justification required: {why}."
+        if comp is not None and comp.lockin.level in REPORTED_LEVELS:
+            text += " " + _lockin_text(who.label(), comp).split(": ", 1)[1].capitalize()
+    # A component's own alternatives name their licences; a product's exits are its own.
+    own = comp.lockin.alternatives if comp is not None and not isinstance(packages, tuple) else ()
+    text += _alternatives_text(own or just.alternatives)
+    return who, _Finding("osaudit/art41", level, grade, text)
+
+
+def _worst(*levels: str) -> str | None:
+    ranked = [lv for lv in ("critical", "high", "medium", "low") if lv in levels]
+    return ranked[0] if ranked else None
+
+
+class _Locator:
+    """Places results: the repository's manifests, else the SBOM line of the component."""
+
+    def __init__(self, report: Report, ctx: RenderContext) -> None:
+        sbom_file = _sbom_file(ctx, report)
+        given = str(sbom_file) if sbom_file is not None else ""
+        self.sbom_uri, self.sbom_base = _sbom_uri(given, ctx.repo_root)
+        self.manifests: ManifestIndex = build_index(ctx.repo_root)
+        self.lines = _SbomLines(sbom_file)
+        self.by_ref = report.by_ref()
+
+    def sbom(self, who: _Who) -> dict[str, Any]:
+        line = self.lines.line_of(who.purl, who.ref, who.name)
+        return _physical(self.sbom_uri, self.sbom_base, line)
+
+    def place(self, who: _Who) -> tuple[Placement | None, str]:
+        """(placement, note for the message) of a component's result."""
+        comp = self.by_ref.get(who.ref or "")
+        if comp is None:
+            found = self.manifests.find(who.ecosystem, who.name, who.group)
+            return (Placement(found) if found else None), ""
+        placed = place(self.manifests, comp, self.by_ref)
+        if placed is None or placed.via is None:
+            return placed, ""
+        parent = self.by_ref.get(placed.via)
+        via = _Who.of(parent).label() if parent else plain(placed.via, 160)
+        decl = placed.declaration
+        return placed, (
+            f" Transitive: shown at the declaration of {via} ({plain(decl.path, 200)} line "
+            f"{decl.line}), the direct dependency that pulls it in."
+        )
+
+
+def _manifest_physical(decl: Declaration) -> dict[str, Any]:
+    return _physical(_quote(decl.path), SRCROOT, decl.line)
+
+
+def _result(finding: _Finding, who: _Who, where: _Locator, extra: str = "") -> dict[str, Any]:
+    sbom_physical = where.sbom(who)
+    placed, note = where.place(who)
     result: dict[str, Any] = {
-        "ruleId": rule_id,
-        "ruleIndex": _RULE_INDEX[rule_id],
-        "level": level,
-        "message": {"text": text},
-        "partialFingerprints": {"osauditFinding/v1": _fingerprint(rule_id, who, extra)},
+        "ruleId": finding.rule_id,
+        "ruleIndex": _RULE_INDEX[finding.rule_id],
+        "level": finding.level,
+        "message": {"text": finding.text + note},
+        "partialFingerprints": {
+            "osauditFinding/v1": _fingerprint(finding.rule_id, who, extra)
+        },
     }
-    if found is not None:
-        manifest_uri = quote(found.path, safe="/@:+,;=-._~")
-        result["locations"] = [_physical(manifest_uri, True, found.line)]
-        related = dict(sbom_physical, id=1, message={"text": "SBOM entry"})
-        result["relatedLocations"] = [related]
+    if placed is not None:
+        result["locations"] = [_manifest_physical(placed.declaration)]
+        related = [dict(sbom_physical, id=1, message={"text": "SBOM entry"})]
+        if placed.own is not None:
+            own = _manifest_physical(placed.own)
+            related.append(dict(own, id=2, message={"text": "Lockfile entry of the component"}))
+        result["relatedLocations"] = related
     else:
         result["locations"] = [sbom_physical]
     props: dict[str, Any] = {}
@@ -389,61 +489,89 @@ def _result(
         props["purl"] = plain(who.purl, 500)
     if who.ref:
         props["ref"] = plain(who.ref, 500)
+    if finding.grade in SECURITY_SEVERITY:
+        props["security-severity"] = SECURITY_SEVERITY[finding.grade]
+        props["osauditLevel"] = finding.grade
     if props:
         result["properties"] = props
     return result
 
 
+def _unknown_licences(report: Report, where: _Locator) -> dict[str, Any] | None:
+    """One note for every component whose licence is unknown."""
+    unknown = [c for c in report.components if c.licence.level == "unknown"]
+    if not unknown:
+        return None
+    names = ", ".join(_Who.of(c).label() for c in unknown[:10])
+    more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+    text = (
+        f"{len(unknown)} component(s) have no usable licence in the SBOM (missing, "
+        f"NOASSERTION or unparseable), so their openness cannot be assessed: {names}{more}."
+    )
+    first = _Who.of(unknown[0])
+    whole = _Who(None, None, "sbom")
+    return {
+        "ruleId": "osaudit/licence-unknown",
+        "ruleIndex": _RULE_INDEX["osaudit/licence-unknown"],
+        "level": "note",
+        "message": {"text": text},
+        "locations": [where.sbom(first)],
+        "partialFingerprints": {
+            "osauditFinding/v1": _fingerprint("osaudit/licence-unknown", whole, "all")
+        },
+        "properties": {
+            "count": len(unknown),
+            "components": [plain(c.purl or c.ref, 500) for c in unknown],
+        },
+    }
+
+
 def build(report: Report, ctx: RenderContext) -> dict[str, Any]:
     """The SARIF log as a dict."""
-    sbom_path = ctx.sbom_path or report.sbom.path or "sbom"
-    sbom_loc = _relative_uri(sbom_path, ctx.repo_root)
-    uri, relative = sbom_loc
-    manifests = build_index(ctx.repo_root)
-    sbom_lines = _SbomLines(_sbom_file(ctx, report))
-    by_ref = report.by_ref()
-    results: list[dict[str, Any]] = []
-    for component in report.components:
-        who = _Who.of(component)
-        for rule_id, level, text in _component_findings(component):
-            results.append(_result(rule_id, level, text, who, sbom_loc, manifests, sbom_lines))
+    where = _Locator(report, ctx)
+    by_ref = where.by_ref
     verdict = report.verdict
     art41 = verdict.art41
     art_level = "error" if art41 == "fail" else "warning"
+    justified = {ref for j in verdict.justifications_required for ref in j.refs()}
+    results: list[dict[str, Any]] = []
+    for component in report.components:
+        who = _Who.of(component)
+        for finding in _component_findings(component, component.ref in justified):
+            results.append(_result(finding, who, where))
     for just in verdict.justifications_required:
-        who = _Who.of(by_ref.get(just.ref) or just)
-        text = (
-            f"{who.label()}: Art. 41 open-source-first justification required: "
-            f"{plain(just.why, 200)}."
-        )
-        text += _alternatives_text(just.alternatives)
-        results.append(
-            _result("osaudit/art41", art_level, text, who, sbom_loc, manifests, sbom_lines)
-        )
+        who, finding = _justification_finding(just, by_ref, art_level)
+        results.append(_result(finding, who, where))
+    unknown = _unknown_licences(report, where)
+    if unknown is not None:
+        results.append(unknown)
     if art41 == "fail":
         reasons = "; ".join(plain(r, 200) for r in verdict.reasons[:5])
-        whole = _Who(None, None, sbom_path)
+        whole = _Who(None, None, where.sbom_uri)
         results.append(
             {
                 "ruleId": "osaudit/art41",
                 "ruleIndex": _RULE_INDEX["osaudit/art41"],
                 "level": "error",
                 "message": {"text": f"Art. 41 open-source-first verdict: fail. {reasons}".strip()},
-                "locations": [_physical(uri, relative, 1)],
+                "locations": [_physical(where.sbom_uri, where.sbom_base, 1)],
                 "partialFingerprints": {
                     "osauditFinding/v1": _fingerprint("osaudit/art41", whole, "fail")
                 },
             }
         )
+    bases = {SRCROOT} | {where.sbom_base}
     run: dict[str, Any] = {
         "tool": {
             "driver": {
                 "name": "osaudit",
                 "version": __version__,
                 "semanticVersion": __version__,
+                "informationUri": doc_url("report-formats", "sarif"),
                 "rules": [_rule_json(rule) for rule in RULES],
             }
         },
+        "originalUriBaseIds": {b: {"description": {"text": _BASES[b]}} for b in sorted(bases)},
         "results": results,
         "columnKind": "unicodeCodePoints",
         "properties": {
