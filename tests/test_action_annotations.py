@@ -107,6 +107,16 @@ def test_absolute_file_uris_become_relative_or_are_left_out(tmp_path: Path) -> N
 def test_at_most_ten_of_each_kind_then_one_count(tmp_path: Path) -> None:
     sarif = tmp_path / "r.sarif"
     doc = _sarif(EXAMPLE, ROOT)
+    # One result per component and rule family leaves the example 9 results offline; a
+    # larger SBOM (or one with maintenance data) has more: repeat them, each repeat with
+    # its own fingerprint, so the cap of 10 per kind is reached.
+    run = doc["runs"][0]
+    run["results"] = [
+        dict(r, partialFingerprints={"osauditFinding/v1": f"{fp}:{i}"})
+        for i in range(3)
+        for r in run["results"]
+        for fp in [r["partialFingerprints"]["osauditFinding/v1"]]
+    ]
     sarif.write_text(json.dumps(doc), encoding="utf-8")
     levels = [r["level"] for r in doc["runs"][0]["results"]]
     lines = ga.lines(sarif, ROOT)

@@ -201,3 +201,22 @@ def test_parse_markdown_limit():
     for bad in ("lots", "12"):
         with pytest.raises(ConfigError, match="--markdown-limit"):
             parse_markdown_limit(bad)
+
+
+def test_diff_markdown_is_inert_and_unescaped():
+    """``osaudit diff --format markdown`` (the PR comment) follows the same rules."""
+    from osaudit.report.diff import compare, to_markdown
+
+    base = sample_report()
+    head_dict = sample_report_dict()
+    for comp in head_dict["components"]:
+        if comp["name"] == "msal-browser":
+            comp["version"] = "3.8.0"
+    changes = compare(base, Report.from_dict(head_dict))
+    text = to_markdown(changes, [], "high")
+    page = gfm.read(text)
+    assert "@azure/msal-browser" in page.codes  # a scope, not a team mention
+    assert "3.7.1 -> 3.8.0" in text and "\\" not in text
+    _inert(text)
+    hostile = to_markdown(compare(base, hostile_report()), [], "high")
+    _inert(hostile)

@@ -137,6 +137,11 @@ def test_sbom_outside_the_root_has_no_absolute_uri(report, tmp_path):
     loc = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert loc == {"uri": TRACKDECHETS.name, "uriBaseId": "SBOMDIR"}
     assert "SBOMDIR" in run["originalUriBaseIds"]
+    # The Action's annotations do not take such a file name for a repository file.
+    from osaudit import gha_annotations
+
+    (repo / TRACKDECHETS.name).write_text("{}\n")  # a same-named file in the repository
+    assert {a.file for a in gha_annotations.from_sarif(json.loads(data), repo)} == {None}
 
 
 def test_rules_link_to_published_docs_and_severity_is_graded(report):

@@ -91,6 +91,9 @@ def _location(result: Mapping[str, Any], workspace: Path) -> tuple[str | None, i
         uri = artifact.get("uri") if isinstance(artifact, dict) else None
         if not isinstance(uri, str):
             continue
+        base = artifact.get("uriBaseId") if isinstance(artifact, dict) else None
+        if base not in (None, "%SRCROOT%"):
+            continue  # relative to another base (osaudit's SBOMDIR: outside the repository)
         file = repo_path(uri, workspace)
         if file is None:
             continue

@@ -16,7 +16,7 @@ from osaudit import jsontext
 from osaudit.catalog.patterns import purl_key
 from osaudit.errors import InputError, note_input
 from osaudit.naming import display_name
-from osaudit.report.escape import md, plain
+from osaudit.report.escape import plain, prose
 from osaudit.report.model import ComponentResult, Report
 from osaudit.vocabulary import AXES, LEVEL_RANK, VERDICT_RANK, Axis, is_ordered
 
@@ -249,10 +249,10 @@ def to_markdown(changes: list[Change], failing: list[Change], fail_on: str) -> s
         lines += [f"### {_TITLES[kind]} ({len(items)})", ""]
         for ch in items:
             mark = "**worse:** " if ch in failing else ""
-            detail = f": {md(ch.detail, 300)}" if ch.detail else ""
-            lines.append(f"- {mark}{md(ch.subject, 200)}{detail}")
+            detail = f": {prose(ch.detail, 300)}" if ch.detail else ""
+            lines.append(f"- {mark}{prose(ch.subject, 200)}{detail}")
         lines.append("")
-    lines.append(md(_result_line(failing, fail_on), 400))
+    lines.append(_result_line(failing, fail_on))
     return "\n".join(lines) + "\n"
 
 
