@@ -75,15 +75,17 @@ def test_one_result_per_component_and_rule_family(report):
     keys = [(families.get(r["ruleId"], r["ruleId"]), r.get("properties", {}).get("ref"))
             for r in results]
     assert len(keys) == len(set(keys)), Counter(keys).most_common(3)
-    # The eight vendor products that need a justification: one result each, none of
-    # their 98 distinct packages (100 counted per product) gets a lock-in result of its own.
+    # Each vendor product that needs a justification: one result; none of its packages
+    # gets a lock-in result of its own.
     justs = report.verdict.justifications_required
     covered = {ref for j in justs for ref in j.refs()}
-    assert len(covered) == 98
-    assert Counter(r["ruleId"] for r in results) == {"osaudit/art41": 8,
-                                                    "osaudit/licence-unknown": 1}
+    assert len(justs) >= 5 and len(covered) > 60
+    counts = Counter(r["ruleId"] for r in results)
+    assert counts["osaudit/art41"] == len(justs) and counts["osaudit/licence-unknown"] == 1
     assert not [r for r in results if r["ruleId"] == "osaudit/lockin"
                 and r["properties"]["ref"] in covered]
+    lockins = sum(1 for c in report.components if c.lockin.level in ("medium", "high", "critical"))
+    assert len(results) < lockins  # one per package before
 
 
 def test_unknown_licences_are_one_result(report):
@@ -105,26 +107,30 @@ def test_transitive_finding_at_the_direct_dependency_line(report, tmp_path):
     assert not list(sarif_validator().iter_errors(log))
     run = log["runs"][0]
     assert set(run["originalUriBaseIds"]) == {"%SRCROOT%"}
-    aws = next(r for r in run["results"] if r["message"]["text"].startswith("AWS SDKs"))
-    # @aws-sdk/credential-providers is transitive, pulled in by mongodb (introduced_by).
-    client = report.by_ref()[aws["properties"]["ref"]]
-    assert client.direct is False and client.introduced_by
-    parent = report.by_ref()[client.introduced_by[0]]
-    assert parent.name == "mongodb"
-    phys = aws["locations"][0]["physicalLocation"]
-    assert phys["artifactLocation"] == {"uri": "package.json", "uriBaseId": "%SRCROOT%"}
-    assert phys["region"]["startLine"] == line_of["mongodb"]
-    assert (f"Transitive: shown at the declaration of mongodb@{parent.version} "
-            f"(package.json line {line_of['mongodb']})") in aws["message"]["text"]
-    sbom_entry = aws["relatedLocations"][0]["physicalLocation"]["artifactLocation"]
-    assert sbom_entry == {"uri": "reports/sbom.cdx.json", "uriBaseId": "%SRCROOT%"}
-    # A direct client is at its own line, with no "Transitive" note.
-    sentry = next(r for r in run["results"] if r["message"]["text"].startswith("Sentry"))
-    first = report.by_ref()[sentry["properties"]["ref"]]
-    assert first.direct is True
-    name = display_name(first.group, first.name, first.ecosystem)
-    assert sentry["locations"][0]["physicalLocation"]["region"]["startLine"] == line_of[name]
-    assert "Transitive" not in sentry["message"]["text"]
+    by_ref = report.by_ref()
+    transitive = direct = 0
+    for res in run["results"]:
+        if res["ruleId"] != "osaudit/art41":
+            continue
+        client = by_ref[res["properties"]["ref"]]
+        phys = res["locations"][0]["physicalLocation"]
+        assert phys["artifactLocation"] == {"uri": "package.json", "uriBaseId": "%SRCROOT%"}
+        sbom_entry = res["relatedLocations"][0]["physicalLocation"]["artifactLocation"]
+        assert sbom_entry == {"uri": "reports/sbom.cdx.json", "uriBaseId": "%SRCROOT%"}
+        if client.direct:  # a direct client: at its own line, no note
+            direct += 1
+            name = display_name(client.group, client.name, client.ecosystem)
+            assert phys["region"]["startLine"] == line_of[name]
+            assert "Transitive" not in res["message"]["text"]
+            continue
+        # e.g. @docusaurus/theme-search-algolia, pulled in by @docusaurus/preset-classic
+        transitive += 1
+        parent = by_ref[client.introduced_by[0]]
+        pname = display_name(parent.group, parent.name, parent.ecosystem)
+        assert phys["region"]["startLine"] == line_of[pname]
+        assert (f"Transitive: shown at the declaration of {pname}@{parent.version} "
+                f"(package.json line {line_of[pname]})") in res["message"]["text"]
+    assert transitive >= 1 and direct >= 1
 
 
 def test_sbom_outside_the_root_has_no_absolute_uri(report, tmp_path):
@@ -153,7 +159,7 @@ def test_rules_link_to_published_docs_and_severity_is_graded(report):
         assert rule["helpUri"] in rule["help"]["text"] and rule["helpUri"] in rule["help"]["markdown"]
     assert [r["id"] for r in driver["rules"]] == [r.id for r in RULES]
     graded = [r for r in run["results"] if "osauditLevel" in r.get("properties", {})]
-    assert {r["properties"]["osauditLevel"] for r in graded} == {"critical", "high"}
+    assert graded and {r["properties"]["osauditLevel"] for r in graded} <= set(SECURITY_SEVERITY)
     for r in graded:
         assert r["properties"]["security-severity"] == SECURITY_SEVERITY[r["properties"]["osauditLevel"]]
     assert SECURITY_SEVERITY == {"critical": "9.0", "high": "7.0", "medium": "4.0", "low": "2.0"}
