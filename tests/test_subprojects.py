@@ -196,9 +196,10 @@ def test_every_format_uses_the_three_words(fmt: str, tmp_path: Path) -> None:
     text = out.read_text("utf-8-sig")
     assert "unknown" in text and "direct" in text
     if fmt == "markdown":
-        assert text.startswith("# osaudit report: mail\\_mjml 5.4.1")
+        assert text.startswith("# osaudit report: `mail_mjml 5.4.1`")  # SBOM text: a code span
         assert "(2228 direct, 0 transitive, 181 depth unknown)" in text
-        assert "Sub-projects of the application (2, not counted as components): impress 5.4.1, docs latest." in text
+        assert ("Sub-projects of the application (2, not counted as components): "
+                "`impress 5.4.1`, `docs latest`.") in text
         assert "| Depth |" in text
     if fmt == "csv":
         header = text.splitlines()[0].split(",")
