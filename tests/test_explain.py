@@ -89,7 +89,7 @@ def test_explain_no_match_says_so(capsys):
     assert data["families"] == [] and data["alternative_clients"] == []
 
 
-@pytest.mark.parametrize("bad", ["left-pad", "pkg:", "pkg:npm", "https://example.org/x"])
+@pytest.mark.parametrize("bad", ["pkg:", "pkg:npm", "https://example.org/x", "two words"])
 def test_explain_invalid_purl_is_one_line_exit_2(capsys, bad):
     rc, out, err = run(capsys, "explain", bad)
     assert rc == 2 and out == ""

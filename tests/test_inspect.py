@@ -62,9 +62,27 @@ def test_validate_reports_schema(capsys):
     s = run_json(capsys, str(CORPUS / "cyclonedx/json/CycloneDX_specification__tools_src_test_resources_1.6_valid-bom-1.6.json"), "--validate")
     assert s["schema"] == {"valid": True, "messages": []}
     bad = CORPUS / "invalid/CycloneDX_specification__tools_src_test_resources_1.2_invalid-serialnumber-1.2.json"
-    s = run_json(capsys, str(bad), "--validate")
+    assert main(["inspect", str(bad), "--validate", "--format", "json"]) == 1  # still printed
+    out = capsys.readouterr()
+    s = json.loads(out.out)
     assert s["schema"]["valid"] is False
+    assert out.err.strip().splitlines()[-1] == f"osaudit: {bad}: 1 schema problem(s)"
     assert main(["inspect", str(bad), "--validate", "--strict"]) == 2
+    assert main(["inspect", str(bad), "--validate"]) == 1
+    assert "Schema:      1 problems" in capsys.readouterr().out
+
+
+def test_validate_without_a_schema_says_why(capsys, tmp_path):
+    """A specVersion with no published schema: exit 0, and stderr says it was not checked."""
+    doc = json.loads((CORPUS / "generated" / "MTES-MCT_trackdechets.cdxgen.cdx.json").read_text())
+    doc["specVersion"] = "1.99"
+    path = tmp_path / "future.cdx.json"
+    path.write_text(json.dumps(doc))
+    rc = main(["inspect", str(path), "--validate", "--format", "json"])
+    out = capsys.readouterr()
+    assert [m["code"] for m in json.loads(out.out)["schema"]["messages"]] == ["schema-unavailable"]
+    assert rc == 0
+    assert f"osaudit: warning: {path}: schema not checked: no CycloneDX schema for specVersion '1.99'" in out.err
 
 
 def test_parse_size():

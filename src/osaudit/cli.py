@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rv = cli.main(args=argv, prog_name="osaudit", standalone_mode=False)
     except OsauditError as exc:
-        click.echo(f"osaudit: error: {one_line(str(exc))}", err=True)
+        for message in exc.errors:  # a policy file lists all its errors, one line each
+            click.echo(f"osaudit: error: {one_line(message)}", err=True)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return int(exc.exit_code or 0)

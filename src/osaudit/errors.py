@@ -12,6 +12,17 @@ class OsauditError(Exception):
 
     exit_code = 2
 
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.errors: tuple[str, ...] = (str(args[0]),) if args else ("",)
+
+    @classmethod
+    def many(cls, messages: list[str]) -> OsauditError:
+        """One error carrying several (``errors``); its text joins them with "; "."""
+        exc = cls("; ".join(messages))
+        exc.errors = tuple(messages)
+        return exc
+
 
 class InputError(OsauditError):
     """The SBOM (or another input file) cannot be read."""

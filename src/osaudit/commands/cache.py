@@ -6,6 +6,7 @@ import json
 
 import click
 
+from osaudit.commands import _output
 from osaudit.errors import OsauditError
 from osaudit.metadata.cache import TTL, Cache
 
@@ -20,16 +21,28 @@ def cache() -> None:
 
 
 @cache.command("info")
-@click.option("--json", "as_json", is_flag=True, help="Print the information as JSON.")
-def info(as_json: bool) -> int:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--json", "as_json", is_flag=True, hidden=True, help="Deprecated: --format json.")
+@_output.verbosity_options()
+def info(fmt: str, as_json: bool) -> int:
     """Print the cache path, entries per kind with their age range, and the size."""
+    if as_json:
+        _output.warn("cache info --json is deprecated: use --format json")
+        fmt = "json"
     store = Cache()
     kinds = store.info()
     size = store.size()
     store.close()
     if store.disabled:
         raise OsauditError(f"metadata cache not usable: {store.disabled}")
-    if as_json:
+    if fmt == "json":
         data = {
             "path": str(store.path),
             "size_bytes": size,
@@ -63,6 +76,7 @@ def info(as_json: bool) -> int:
 
 
 @cache.command("clear")
+@_output.verbosity_options()
 def clear() -> int:
     """Delete every cached entry."""
     store = Cache()
@@ -70,5 +84,6 @@ def clear() -> int:
     store.close()
     if store.disabled:
         raise OsauditError(f"metadata cache not usable: {store.disabled}")
-    click.echo(f"removed {removed} entries from {store.path}")
+    if not _output.quiet():
+        click.echo(f"removed {removed} entries from {store.path}")
     return 0

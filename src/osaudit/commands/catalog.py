@@ -9,6 +9,7 @@ import orjson
 
 from osaudit.commands._options import FORMAT as _FORMAT
 from osaudit.commands._options import OVERLAY as _OVERLAY
+from osaudit.commands._output import info, verbosity_options
 from osaudit.errors import InputError
 
 
@@ -34,7 +35,9 @@ def catalog() -> None:
     is_flag=True,
     help="Check only PATHS, without merging them over the shipped catalogue.",
 )
-def validate(paths: tuple[str, ...], no_shipped: bool) -> int:
+@_FORMAT
+@verbosity_options()
+def validate(paths: tuple[str, ...], no_shipped: bool, fmt: str) -> int:
     """Check the catalogue (plus PATHS as overlays) against the schema and cross-checks.
 
     Prints every violation, one per line; exits 1 if there is any, 0 when clean,
@@ -45,16 +48,27 @@ def validate(paths: tuple[str, ...], no_shipped: bool) -> int:
     if no_shipped and not paths:
         raise InputError("catalog validate --no-shipped needs at least one PATH")
     merged, violations, files, _digest = check_layers(paths, shipped=not no_shipped)
-    for v in violations:
-        click.echo(str(v))
-    for line in _ambiguities(merged):
-        click.echo(f"warning: {line}", err=True)
+    ambiguities = _ambiguities(merged)
     fams = sum(1 for e in merged.values() if e.kind == "families")
     alts = len(merged) - fams
+    if fmt == "json":
+        _json({
+            "valid": not violations,
+            "violations": [str(v) for v in violations],
+            "warnings": ambiguities,
+            "families": fams,
+            "alternatives": alts,
+            "files": len(files),
+        })  # fmt: skip
+        return 1 if violations else 0
+    for v in violations:
+        click.echo(str(v))
+    for line in ambiguities:
+        click.echo(f"warning: {line}", err=True)
     if violations:
         click.echo(f"{len(violations)} violation(s) in {len(files)} file(s)", err=True)
         return 1
-    click.echo(f"ok: {fams} families, {alts} alternatives in {len(files)} file(s)", err=True)
+    info(f"ok: {fams} families, {alts} alternatives in {len(files)} file(s)")
     return 0
 
 
@@ -93,6 +107,7 @@ def _alt_categories(cat: Any, alt_id: str) -> set[str]:
 )
 @_FORMAT
 @_OVERLAY
+@verbosity_options()
 def list_(category: str | None, entry_kind: str, fmt: str, overlays: tuple[str, ...]) -> int:
     """List catalogue entries, sorted by id."""
     from osaudit.catalog.loader import vocabulary
@@ -141,7 +156,7 @@ def list_(category: str | None, entry_kind: str, fmt: str, overlays: tuple[str, 
             f"{r['kind_of_entry']:<11} {r['id']:<32} {where:<24} {extra:<26} "
             f"{who} ({r['jurisdiction'] or 'unknown'})"
         )
-    click.echo(f"{len(rows)} entries", err=True)
+    info(f"{len(rows)} entries")
     return 0
 
 
@@ -149,6 +164,7 @@ def list_(category: str | None, entry_kind: str, fmt: str, overlays: tuple[str, 
 @click.argument("entry_id")
 @_FORMAT
 @_OVERLAY
+@verbosity_options()
 def show(entry_id: str, fmt: str, overlays: tuple[str, ...]) -> int:
     """Show everything the catalogue says about one family or alternative."""
     from osaudit.catalog.describe import entry_json, entry_text
@@ -185,26 +201,33 @@ def _haystack(cat: Any, entry_id: str) -> str:
     return "\n".join(parts).lower()
 
 
-@catalog.command("search")
-@click.argument("text")
-@_FORMAT
-@_OVERLAY
-def search(text: str, fmt: str, overlays: tuple[str, ...]) -> int:
-    """Find entries whose id, name, vendor, steward, patterns or notes contain TEXT."""
-    cat = _load(overlays)
+def text_hits(cat: Any, text: str) -> list[dict[str, Any]]:
+    """Entries whose id, name, vendor, steward, patterns or notes contain ``text``."""
     needle = text.lower().strip()
-    if not needle:
-        raise InputError("search TEXT must not be empty")
     hits: list[dict[str, Any]] = []
     for eid in sorted([*cat.families, *cat.alternatives]):
         if needle in _haystack(cat, eid):
             entry = cat.entry(eid)
             kind = "family" if eid in cat.families else "alternative"
             hits.append({"kind_of_entry": kind, "id": eid, "name": entry.name})
+    return hits
+
+
+@catalog.command("search")
+@click.argument("text")
+@_FORMAT
+@_OVERLAY
+@verbosity_options()
+def search(text: str, fmt: str, overlays: tuple[str, ...]) -> int:
+    """Find entries whose id, name, vendor, steward, patterns or notes contain TEXT."""
+    cat = _load(overlays)
+    if not text.strip():
+        raise InputError("search TEXT must not be empty")
+    hits = text_hits(cat, text)
     if fmt == "json":
         _json(hits)
         return 0
     for h in hits:
         click.echo(f"{h['kind_of_entry']:<11} {h['id']:<32} {h['name']}")
-    click.echo(f"{len(hits)} match(es) for {text!r}", err=True)
+    info(f"{len(hits)} match(es) for {text!r}")
     return 0

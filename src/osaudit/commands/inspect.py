@@ -8,6 +8,7 @@ from typing import Any
 import click
 import orjson
 
+from osaudit.commands import _output
 from osaudit.errors import InputError
 from osaudit.sbom import DEFAULT_MAX_BYTES, read_sbom, validate_schema
 from osaudit.sbom.summary import summarise
@@ -45,11 +46,20 @@ class _Size(click.ParamType):  # type: ignore[type-arg]  # generic in click >= 8
               help="Also check the document against its official CycloneDX/SPDX schema.")  # fmt: skip
 @click.option("--max-size", type=_Size(), default=DEFAULT_MAX_BYTES, show_default="512M",
               help="Refuse files larger than this (bytes, or K/M/G).")  # fmt: skip
+@_output.verbosity_options()
 def inspect(sbom: str, fmt: str, strict: bool, do_validate: bool, max_size: int) -> int:
     """Show what osaudit reads from SBOM (a path, or - for stdin).
 
     Format and version, creating tools, components per ecosystem, identity and
     licence coverage, direct/transitive counts and every warning.
+
+    \b
+    Exit codes:
+      0  read (and with --validate: valid, or no schema to check it against,
+         which a warning on stderr says)
+      1  --validate: the document does not follow its schema (the summary,
+         with every problem, is still printed)
+      2  the SBOM cannot be read, or --strict and a warning or schema problem
     """
     data = read_sbom(sbom, max_bytes=max_size, strict=strict)
     schema = None
@@ -66,6 +76,15 @@ def inspect(sbom: str, fmt: str, strict: bool, do_validate: bool, max_size: int)
         click.echo(orjson.dumps(summary, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
     else:
         click.echo(render_text(summary))
+    if schema is None:
+        return 0
+    for w in schema:
+        if w.code != "schema":  # schema-unavailable, validator-failed: not checked
+            _output.warn(f"{sbom}: schema not checked: {w.message}")
+    problems = sum(1 for w in schema if w.code == "schema")
+    if problems:
+        click.echo(f"osaudit: {sbom}: {problems} schema problem(s)", err=True)
+        return 1
     return 0
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from osaudit.commands._output import quiet as _quiet
+from osaudit.commands._output import set_quiet, verbosity_options
 from osaudit.errors import ConfigError, InputError
 
 DB_OPTION = click.option(
@@ -72,6 +74,7 @@ def portfolio() -> None:
     help="Also write the whole store as Parquet here, partitioned by run date.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings and errors only.")
+@verbosity_options(quiet=False)
 def ingest(
     reports: tuple[str, ...],
     db: str,
@@ -87,6 +90,8 @@ def ingest(
     version is an error (exit 2) and the other reports are still added.
     """
     _require()
+    set_quiet(quiet)
+    quiet = _quiet()
     from osaudit.portfolio import config, store
 
     apps = config.load(portfolio_file) if portfolio_file else None
@@ -117,6 +122,7 @@ def ingest(
 @portfolio.command("export")
 @click.argument("parquet_dir", type=click.Path(file_okay=False))
 @DB_OPTION
+@verbosity_options()
 def export(parquet_dir: str, db: str) -> int:
     """Write the store as Parquet in PARQUET_DIR, runs and components partitioned by run date."""
     _require()
@@ -150,6 +156,7 @@ def export(parquet_dir: str, db: str) -> int:
 )
 @click.option("--now", metavar="ISO8601", help="Report time (default SOURCE_DATE_EPOCH or clock).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@verbosity_options()
 def report(db: str, fmt: str, table: str, now: str | None, output: str | None) -> int:
     """The portfolio report: headline, vendor products, Art. 29 register, stewardship, trends."""
     _require()
@@ -194,6 +201,7 @@ def _cell(value: Any) -> Any:
     show_default=True,
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@verbosity_options()
 def query(sql: str, db: str, fmt: str, output: str | None) -> int:
     """Run one SQL query on the store, opened read-only (tables: docs/portfolio.md)."""
     import csv

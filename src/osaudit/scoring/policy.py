@@ -29,6 +29,7 @@ and for unknown keys the closest valid one.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 import tomllib
@@ -36,7 +37,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from osaudit.catalog.patterns import purl_matches
 from osaudit.errors import ConfigError, note_input
@@ -189,59 +190,78 @@ def _load_file(p: Path, shown: str, *, pyproject: bool, required: bool = True) -
 def parse_policy(
     data: Mapping[str, Any], *, path: str, text: str = "", prefix: str = ""
 ) -> Policy:
-    """Validate a decoded policy table; errors name ``path``, line and key."""
+    """Validate a decoded policy table; every error names ``path``, line and key.
+
+    All errors are collected: one :class:`~osaudit.errors.ConfigError` lists each
+    (``errors``), so a policy is fixed in one round, not one error per run.
+    """
     loc = _Locator(path, text, prefix)
     _check_keys(data, _TOP_KEYS, loc, "")
     project_licence = data.get("project-licence")
-    if project_licence is not None:
-        if not isinstance(project_licence, str) or not project_licence.strip():
-            loc.fail("", "project-licence", "must be a non-empty SPDX expression string")
-        _check_spdx(project_licence, loc)
+    with loc.collect():
+        if project_licence is not None:
+            if not isinstance(project_licence, str) or not project_licence.strip():
+                project_licence = None
+                loc.fail("", "project-licence", "must be a non-empty SPDX expression string")
+            _check_spdx(project_licence, loc)
 
     fail_on: dict[str, str] = {}
     unknown: set[str] = set()
     categories: tuple[str, ...] = ()
+    unreachable = False
     fo = data.get("fail-on", {})
-    if not isinstance(fo, dict):
-        loc.fail("", "fail-on", "must be a table")
+    with loc.collect():
+        if not isinstance(fo, dict):
+            fo = {}
+            loc.fail("", "fail-on", "must be a table")
     _check_keys(fo, _FAIL_ON_KEYS, loc, "fail-on")
     for axis in AXES:
         if axis not in fo:
             continue
         val = fo[axis]
-        if not isinstance(val, str) or val not in (*THRESHOLDS, "unknown"):
-            valid = ", ".join((*THRESHOLDS, "unknown"))
-            loc.fail("fail-on", axis, f"must be one of {valid}; got {val!r}")
-        if val == "unknown":
-            unknown.add(axis)
-        else:
-            fail_on[axis] = val
-    if "unknown-licence" in fo:
-        if not isinstance(fo["unknown-licence"], bool):
-            loc.fail("fail-on", "unknown-licence", "must be true or false")
-        if fo["unknown-licence"]:
-            unknown.add("licence")
-        else:
-            unknown.discard("licence")
-    unreachable = fo.get("metadata-unreachable", False)
-    if not isinstance(unreachable, bool):
-        loc.fail("fail-on", "metadata-unreachable", "must be true or false")
-    if "licence-categories" in fo:
-        cats = fo["licence-categories"]
-        if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
-            loc.fail("fail-on", "licence-categories", "must be a list of category names")
-        for c in cats:
-            if c not in LICENCE_CATEGORIES:
-                hint = _suggest(c, LICENCE_CATEGORIES)
-                loc.fail("fail-on", "licence-categories", f"unknown licence category {c!r}{hint}")
-        categories = tuple(sorted(set(cats)))
+        with loc.collect():
+            if not isinstance(val, str) or val not in (*THRESHOLDS, "unknown"):
+                valid = ", ".join((*THRESHOLDS, "unknown"))
+                loc.fail("fail-on", axis, f"must be one of {valid}; got {val!r}")
+            if val == "unknown":
+                unknown.add(axis)
+            else:
+                fail_on[axis] = val
+    with loc.collect():
+        if "unknown-licence" in fo:
+            if not isinstance(fo["unknown-licence"], bool):
+                loc.fail("fail-on", "unknown-licence", "must be true or false")
+            if fo["unknown-licence"]:
+                unknown.add("licence")
+            else:
+                unknown.discard("licence")
+    with loc.collect():
+        unreachable = fo.get("metadata-unreachable", False)
+        if not isinstance(unreachable, bool):
+            unreachable = False
+            loc.fail("fail-on", "metadata-unreachable", "must be true or false")
+    with loc.collect():
+        if "licence-categories" in fo:
+            cats = fo["licence-categories"]
+            if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
+                loc.fail("fail-on", "licence-categories", "must be a list of category names")
+            for c in cats:
+                if c not in LICENCE_CATEGORIES:
+                    hint = _suggest(c, LICENCE_CATEGORIES)
+                    with loc.collect():
+                        loc.fail("fail-on", "licence-categories",
+                                 f"unknown licence category {c!r}{hint}")  # fmt: skip
+            categories = tuple(sorted({c for c in cats if c in LICENCE_CATEGORIES}))
 
     allow = _pattern_list(data, "allow", loc)
     deny = _pattern_list(data, "deny", loc)
     exceptions = _exceptions(data, loc)
     coverage = data.get("min-licence-coverage", MIN_LICENCE_COVERAGE)
-    if isinstance(coverage, bool) or not isinstance(coverage, int | float) or not 0 <= coverage <= 1:
-        loc.fail("", "min-licence-coverage", f"must be a number from 0 to 1; got {coverage!r}")
+    with loc.collect():
+        if isinstance(coverage, bool) or not isinstance(coverage, int | float) or not 0 <= coverage <= 1:
+            given, coverage = coverage, MIN_LICENCE_COVERAGE
+            loc.fail("", "min-licence-coverage", f"must be a number from 0 to 1; got {given!r}")
+    loc.raise_errors()
     return Policy(
         path=path,
         source=f"pyproject.toml [{prefix}]" if prefix else "osaudit.toml",
@@ -261,40 +281,66 @@ def _pattern_list(data: Mapping[str, Any], key: str, loc: _Locator) -> tuple[Pat
     table = data.get(key)
     if table is None:
         return ()
+    with loc.collect():
+        if not isinstance(table, dict):
+            loc.fail("", key, f"must be a table with 'purls' (write [{key}])")
     if not isinstance(table, dict):
-        loc.fail("", key, f"must be a table with 'purls' (write [{key}])")
+        return ()
     _check_keys(table, _LIST_KEYS, loc, key)
     purls = table.get("purls", [])
-    if not isinstance(purls, list) or not all(isinstance(p, str) and p for p in purls):
-        loc.fail(key, "purls", "must be a list of purl patterns")
     reason = table.get("reason")
-    if reason is not None and not isinstance(reason, str):
-        loc.fail(key, "reason", "must be a string")
-    for p in purls:
-        _check_pattern(p, loc, key, "purls")
-    return tuple(PatternRule(p, reason) for p in purls)
+    with loc.collect():
+        if reason is not None and not isinstance(reason, str):
+            reason = None
+            loc.fail(key, "reason", "must be a string")
+    with loc.collect():
+        if not isinstance(purls, list) or not all(isinstance(p, str) and p for p in purls):
+            loc.fail(key, "purls", "must be a list of purl patterns")
+        good = []
+        for p in purls:
+            with loc.collect():
+                _check_pattern(p, loc, key, "purls")
+                good.append(p)
+        return tuple(PatternRule(p, reason) for p in good)
+    return ()
 
 
 def _exceptions(data: Mapping[str, Any], loc: _Locator) -> tuple[PolicyException, ...]:
     entries = data.get("exception")
     if entries is None:
         return ()
+    with loc.collect():
+        if not isinstance(entries, list):
+            loc.fail("", "exception", "must be an array of tables (write [[exception]])")
     if not isinstance(entries, list):
-        loc.fail("", "exception", "must be an array of tables (write [[exception]])")
+        return ()
     out: list[PolicyException] = []
     for i, entry in enumerate(entries):
-        where = f"exception[{i}]"
-        if not isinstance(entry, dict):
-            loc.fail("", "exception", f"{where} must be a table")
-        _check_keys(entry, _EXCEPTION_KEYS, loc, "exception", index=i)
-        for k in _EXCEPTION_KEYS:
-            if k not in entry:
+        with loc.collect():
+            out.append(_exception(entry, i, loc))
+    return tuple(out)
+
+
+def _exception(entry: Any, i: int, loc: _Locator) -> PolicyException:
+    """One ``[[exception]]`` table; every problem of it recorded, then _Invalid if any."""
+    where = f"exception[{i}]"
+    if not isinstance(entry, dict):
+        loc.fail("", "exception", f"{where} must be a table")
+    before = len(loc.errors)
+    _check_keys(entry, _EXCEPTION_KEYS, loc, "exception", index=i)
+    for k in _EXCEPTION_KEYS:
+        if k not in entry:
+            with loc.collect():
                 loc.fail("exception", k, f"{where} is missing '{k}'", index=i, header=True)
-        for k in ("component", "reason", "approver"):
-            if not isinstance(entry[k], str) or not entry[k].strip():
+    for k in ("component", "reason", "approver"):
+        if k in entry and (not isinstance(entry[k], str) or not entry[k].strip()):
+            with loc.collect():
                 loc.fail("exception", k, f"{where}.{k} must be a non-empty string", index=i)
-        _check_pattern(entry["component"], loc, "exception", "component", index=i)
-        expires = entry["expires"]
+    if isinstance(entry.get("component"), str) and entry["component"].strip():
+        with loc.collect():
+            _check_pattern(entry["component"], loc, "exception", "component", index=i)
+    expires = entry.get("expires")
+    with loc.collect():
         if isinstance(expires, datetime):
             expires = expires.date()
         elif isinstance(expires, str):
@@ -304,10 +350,11 @@ def _exceptions(data: Mapping[str, Any], loc: _Locator) -> tuple[PolicyException
                 loc.fail(
                     "exception", "expires", f"{where}.expires must be a date YYYY-MM-DD", index=i
                 )
-        elif not isinstance(expires, date):
+        elif "expires" in entry and not isinstance(expires, date):
             loc.fail("exception", "expires", f"{where}.expires must be a date YYYY-MM-DD", index=i)
-        out.append(PolicyException(entry["component"], entry["reason"], entry["approver"], expires))
-    return tuple(out)
+    if len(loc.errors) > before or not isinstance(expires, date):
+        raise _Invalid
+    return PolicyException(entry["component"], entry["reason"], entry["approver"], expires)
 
 
 def _check_keys(
@@ -316,13 +363,14 @@ def _check_keys(
     for key in table:
         if key not in valid:
             where = f"[{loc.qualify(section)}]" if section or loc.prefix else "the top level"
-            loc.fail(
-                section,
-                key,
-                f"unknown key {quoted(key)} in {where}{_suggest(key, valid)}",
-                index=index,
-                bare=True,
-            )
+            with loc.collect():
+                loc.fail(
+                    section,
+                    key,
+                    f"unknown key {quoted(key)} in {where}{_suggest(key, valid)}",
+                    index=index,
+                    bare=True,
+                )
 
 
 def _check_pattern(pattern: str, loc: _Locator, section: str, key: str, index: int = 0) -> None:
@@ -348,13 +396,28 @@ def _suggest(word: str, valid: Sequence[str]) -> str:
     return f" (did you mean '{pool[hit[0]]}'?)" if hit else f" (valid: {', '.join(valid)})"
 
 
+class _Invalid(Exception):
+    """A policy value failed a check; the message is already in ``_Locator.errors``."""
+
+
 class _Locator:
-    """Finds the line of a key in TOML text (tomllib gives no positions)."""
+    """Finds the line of a key in TOML text (tomllib gives no positions); collects errors."""
 
     def __init__(self, path: str, text: str, prefix: str) -> None:
         self.path = path
         self.prefix = prefix
         self.lines = text.splitlines()
+        self.errors: list[str] = []
+
+    @staticmethod
+    def collect() -> contextlib.suppress:
+        """Run one check: a failure is recorded and parsing goes on with the next."""
+        return contextlib.suppress(_Invalid)
+
+    def raise_errors(self) -> None:
+        """One ConfigError listing every recorded error (in file order), if any."""
+        if self.errors:
+            raise ConfigError.many(_by_line(self.errors))
 
     def qualify(self, section: str) -> str:
         return ".".join(p for p in (self.prefix, section) if p)
@@ -388,13 +451,24 @@ class _Locator:
         index: int = 0,
         header: bool = False,
         bare: bool = False,
-    ) -> Any:
+    ) -> NoReturn:
+        """Record the error (file, line, key) and stop this check."""
         line = self.line_of(section, key, index, header) if key else None
         where = f"{self.path}:{line}" if line else self.path
         name = self.qualify(".".join(p for p in (section, key) if p))
-        if bare:
-            raise ConfigError(f"{where}: {message}")
-        raise ConfigError(f"{where}: {name}: {message}")
+        self.errors.append(f"{where}: {message}" if bare else f"{where}: {name}: {message}")
+        raise _Invalid
+
+
+def _by_line(errors: list[str]) -> list[str]:
+    """Errors in the order of their line in the file (those without a line first), deduplicated."""
+
+    def line(msg: str) -> int:
+        head = msg.split(": ", 1)[0]
+        number = head.rpartition(":")[2]
+        return int(number) if number.isdigit() else 0
+
+    return sorted(dict.fromkeys(errors), key=line)
 
 
 # --------------------------------------------------------------------------- command line
