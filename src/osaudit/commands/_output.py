@@ -35,26 +35,16 @@ def _set(ctx: click.Context, param: click.Parameter, value: Any) -> None:
 def verbosity_options(*, quiet: bool = True) -> Callable[[F], F]:
     """Add ``-q/--quiet`` (unless the command has its own) and ``-v/--verbose``."""
 
+    def flag(short: str, long: str, text: str) -> Callable[[F], F]:
+        return click.option(short, long, is_flag=True, expose_value=False, callback=_set,
+                            is_eager=True, help=text)  # fmt: skip
+
     def decorate(func: F) -> F:
-        func = click.option(
-            "-v",
-            "--verbose",
-            is_flag=True,
-            expose_value=False,
-            callback=_set,
-            is_eager=True,
-            help="More detail where there is any (audit: every gate, the [[exception]] blocks).",
-        )(func)
+        func = flag("-v", "--verbose",
+                    "More detail where there is any (audit: every gate, the [[exception]] blocks).",
+                    )(func)  # fmt: skip
         if quiet:
-            func = click.option(
-                "-q",
-                "--quiet",
-                is_flag=True,
-                expose_value=False,
-                callback=_set,
-                is_eager=True,
-                help="Print warnings and errors only.",
-            )(func)
+            func = flag("-q", "--quiet", "Print warnings and errors only.")(func)
         return func
 
     return decorate

@@ -7,6 +7,7 @@ import json
 import click
 
 from osaudit.commands import _output
+from osaudit.commands._options import FORMAT
 from osaudit.errors import OsauditError
 from osaudit.metadata.cache import TTL, Cache
 
@@ -21,14 +22,7 @@ def cache() -> None:
 
 
 @cache.command("info")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@FORMAT
 @click.option("--json", "as_json", is_flag=True, hidden=True, help="Deprecated: --format json.")
 @_output.verbosity_options()
 def info(fmt: str, as_json: bool) -> int:
