@@ -59,6 +59,14 @@ def write_stdout(data: Data) -> None:
         raise InputError(f"stdout: cannot write report: {exc.strerror or exc}") from None
 
 
+def is_special(path: str) -> bool:
+    """An existing target that is not a regular file (a FIFO, a device, /dev/fd/N)."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path)
+    except OSError:
+        return False
+
+
 def silence_stdout() -> None:
     """Point fd 1 at the null device so the interpreter's exit flush cannot fail again."""
     with contextlib.suppress(OSError, ValueError, AttributeError):

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
 import click
 
 from osaudit.commands import _output
-from osaudit.commands._write import StdoutClosed, write_output
+from osaudit.commands._write import StdoutClosed, is_special, write_output
 from osaudit.errors import ConfigError, InputError, shown
 from osaudit.metadata.config import MetadataConfig
 from osaudit.metadata.options import metadata_options
@@ -79,7 +77,7 @@ def main_target(fmt: str | None, out: str | None, *, tty: bool) -> tuple[str, st
     if out in (None, "-"):
         return ("text" if tty else "json"), out
     implied = format_for_path(out)
-    if implied is None and _special(out):  # a FIFO, /dev/stdout, >(cmd): a pipe gets JSON
+    if implied is None and is_special(out):  # a FIFO, /dev/stdout, >(cmd): a pipe gets JSON
         return "json", out
     if implied is None:
         raise ConfigError(
@@ -87,14 +85,6 @@ def main_target(fmt: str | None, out: str | None, *, tty: bool) -> tuple[str, st
             f"({', '.join(FORMATS)}) or end it in one of {known_suffixes()}"
         )
     return implied, out
-
-
-def _special(path: str) -> bool:
-    """An existing target that is not a regular file (a FIFO, a device, /dev/fd/N)."""
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode) and not os.path.isdir(path)
-    except OSError:
-        return False
 
 
 def split_fail_on(values: tuple[str, ...]) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from osaudit.commands import _output
-from osaudit.commands._write import write_output
+from osaudit.commands._write import is_special, write_output
 from osaudit.errors import ConfigError, InputError, shown
 from osaudit.report import diff as _diff
 from osaudit.report.formats import format_for_path, format_name
@@ -37,8 +37,8 @@ def diff_targets(
             if out is not None and implied is not None and implied != chosen:
                 _output.warn(f"-o {out}: writing {chosen} as --format says, although the "
                              f"extension suggests {implied}")  # fmt: skip
-        elif out in (None, "-"):
-            chosen = "text"
+        elif out in (None, "-") or (format_for_path(out) is None and is_special(out)):
+            chosen = "text"  # stdout, a FIFO or a device: the diff's default
         else:
             implied = format_for_path(out)
             if implied is None:
