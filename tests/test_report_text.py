@@ -24,6 +24,7 @@ from osaudit.report.model import Report
 from osaudit.report.next_steps import next_steps
 from osaudit.report.text import render_text
 from osaudit.scoring.policy import parse_policy
+from osaudit.vocabulary import LEVEL_RANK
 from tests.conftest import CORPUS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,14 +98,33 @@ def test_text_says_what_the_json_says(which: str, request: pytest.FixtureRequest
 
 
 def test_trackdechets_text_excerpt(trackdechets: Report) -> None:
-    """The worked example: the S3 product with Garage as its exit; the AWS catch-all
-    (mongodb's optional @aws-sdk/credential-providers) needs no justification any more."""
+    """The worked example, worst first then by name: the S3 product with Garage as its exit;
+    the AWS catch-all (mongodb's optional @aws-sdk/credential-providers) needs no justification."""
     text = render_text(trackdechets)
-    assert "high      Amazon S3 (AWS SDK clients), Amazon Web Services, Inc.: 35 packages" in text
-    assert "best exit: Garage (api-compatible)" in text
+    steps = next_steps(trackdechets).justifications
+    n = len(trackdechets.verdict.justifications_required)
+    assert "high      Amazon S3 (AWS SDK clients), Amazon Web Services, Inc.: 35 packages\n" \
+           "            best exit: Garage (api-compatible)\n" in text  # fmt: skip
     assert "AWS SDKs (service-agnostic core and catch-all)" not in text
     assert "high      Sentry (sentry.io and self-hosted Sentry)" in text and "GlitchTip (api-compatible)" in text
-    assert "1. Justify or exit 5 vendor product(s), worst first: Algolia search clients" in text
+    assert f"1. Justify or exit {n} vendor product(s), worst first: {steps[0].justification.name}" in text
+    ranks = [LEVEL_RANK[s.level] for s in steps]
+    assert ranks == sorted(ranks, reverse=True)
+
+
+def test_easier_exit_only_when_it_needs_less_work() -> None:
+    """AWS's catch-all SDK: the best exit is a rewrite, Garage (if it is only S3) a drop-in."""
+    from osaudit.report.model import JustificationAlternative as Alt
+    from osaudit.report.next_steps import best_exit, easier_exit
+
+    cloud = Alt(id="openstack", name="OpenStack", swap="rewrite", basis="catalogue")
+    garage = Alt(id="garage", name="Garage", swap="api-compatible", basis="possible",
+                 note="if it is only Amazon S3")  # fmt: skip
+    swift = Alt(id="swift", name="OpenStack Swift", swap="adapter", basis="catalogue")
+    assert best_exit([cloud, swift, garage]) == cloud
+    assert easier_exit([cloud, swift, garage]) == garage
+    assert easier_exit([garage, cloud]) is None and easier_exit([]) is None
+    assert easier_exit([swift, Alt(id="x", name="X", swap="adapter", basis="catalogue")]) is None
 
 
 # --------------------------------------------------------------------------- next steps
@@ -128,12 +148,10 @@ def test_exception_blocks_parse_and_cover_exactly_their_justification(
                    if matches(e.pattern, c.purl)}  # fmt: skip
         own = set(step.justification.refs())
         assert own <= covered  # every package, plumbing included
-        kin = {r for j in report.verdict.justifications_required if j.ref != step.justification.ref
-               and j.vendor == step.justification.vendor for r in j.refs()}  # fmt: skip
-        # and the vendor's products that need no justification (optional or dormant clients)
-        kin |= {m.ref for p in report.summary.vendor_products
-                if p.vendor == step.justification.vendor for m in (*p.clients, *p.plumbing)}  # fmt: skip
-        assert covered <= own | kin, covered - own - kin  # nothing outside the vendor
+        # the vendor's other products, those needing no justification too (optional or dormant)
+        kin = {r for p in report.summary.vendor_products if p.vendor == step.justification.vendor
+               for r in [*(m.ref for m in p.clients), *(m.ref for m in p.plumbing)]}  # fmt: skip
+        assert covered <= own | kin, covered - own - kin  # nothing outside the vendor's products
         for ref in covered - own:
             assert by_ref[ref].lockin.family is not None
 

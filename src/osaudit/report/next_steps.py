@@ -19,9 +19,9 @@ Exception patterns cover every package of the justification (clients and
 plumbing, since the threshold gates count plumbing too), without versions (an
 update stays covered). A scope or group is named by one glob
 (``pkg:npm/@sentry/*``) only when every component of the SBOM under it is a
-package of this justification or of another one of the same vendor (then
-``also_covers`` names it: ``pkg:npm/@aws-sdk/*`` covers AWS's S3 product too);
-otherwise each package is named exactly.
+package of this justification or of another vendor product of the same vendor
+(``also_covers`` names the other required justifications it clears); otherwise
+each package is named exactly.
 """
 
 from __future__ import annotations
@@ -221,7 +221,7 @@ def exception_patterns(
 
     ``all_keys`` are the purl keys of every component of the SBOM: a glob
     ``pkg:type/namespace/*`` is used only when every key it matches is the
-    ``purls``' own or in ``kin`` (the same vendor's other justified packages).
+    ``purls``' own or in ``kin`` (the packages of the same vendor's other products).
     """
     purl_list = list(purls)
     keys = sorted({k for p in purl_list if (k := purl_key(p))})
@@ -316,18 +316,19 @@ def _steps(
     justs = report.verdict.justifications_required
     clients = {j.ref: _client_purls(j, comps) for j in justs}
     purls_of = {j.ref: _purls(j, comps) for j in justs}
+    vendor_purls: dict[str, list[str]] = {}  # every package of each vendor's products
+    for prod in report.summary.vendor_products:
+        refs = [m.ref for m in prod.clients] + [m.ref for m in prod.plumbing]
+        vendor_purls.setdefault(prod.vendor, []).extend(
+            c.purl for r in refs if (c := comps.get(r)) is not None and c.purl
+        )
     out = []
     for j in justs:
         level = _level(j, comps)
         best = best_exit(j.alternatives)
         purls = purls_of[j.ref]
-        kin = {
-            k
-            for other in justs
-            if other.ref != j.ref and isinstance(j.vendor, str) and other.vendor == j.vendor
-            for p in purls_of[other.ref]
-            if (k := purl_key(p))
-        }
+        kin = {k for p in vendor_purls.get(j.vendor, ()) if isinstance(j.vendor, str)
+               and (k := purl_key(p))}  # fmt: skip
         patterns = exception_patterns(purls, all_keys, kin) if purls else ()
         also = tuple(
             other.name
