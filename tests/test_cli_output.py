@@ -139,7 +139,7 @@ def test_audit_piped_to_head_keeps_its_verdict_code(tmp_path: Path) -> None:
     """``audit ... | head``: the report is cut, the exit code is still the verdict's."""
     if not TRACKDECHETS.is_file():
         pytest.skip("corpus SBOM not present")
-    base = ["audit", str(TRACKDECHETS), "--offline", "-q", "--now", NOW]  # 12 MB of JSON
+    base = ["audit", str(TRACKDECHETS), "--offline", "-q", "--now", NOW]  # 10 MB of JSON
     rc, err = _closed_early(base, tmp_path, read_first=True)
     assert rc == 0 and err == ""
     rc, err = _closed_early([*base, "--fail-on", "lockin=high"], tmp_path, read_first=True)

@@ -94,7 +94,7 @@ def test_text_says_what_the_json_says(which: str, request: pytest.FixtureRequest
         assert best in lines[row + 1] and "best exit:" in lines[row + 1]
     actions = [line for line in lines if re.match(r"  [0-9]\. ", line)]
     assert [a[:5] for a in actions] == ["  1. ", "  2. ", "  3. "]
-    assert len(lines) < 60  # short: the JSON of Trackdéchets is 12 MB
+    assert len(lines) < 60  # short: the JSON of Trackdéchets is 10 MB
 
 
 def test_trackdechets_text_excerpt(trackdechets: Report) -> None:

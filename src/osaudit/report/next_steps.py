@@ -327,8 +327,8 @@ def _steps(
         level = _level(j, comps)
         best = best_exit(j.alternatives)
         purls = purls_of[j.ref]
-        kin = {k for p in vendor_purls.get(j.vendor, ()) if isinstance(j.vendor, str)
-               and (k := purl_key(p))}  # fmt: skip
+        vendor = j.vendor if isinstance(j.vendor, str) else None
+        kin = {k for p in vendor_purls.get(vendor or "", ()) if vendor and (k := purl_key(p))}
         patterns = exception_patterns(purls, all_keys, kin) if purls else ()
         also = tuple(
             other.name
