@@ -218,6 +218,9 @@ def audit(
     # collector does not walk its millions of objects again while the report is rendered
     # (0.6 of 7 CPU seconds at 100k components, benchmarks/bench_audit.py).
     gc.freeze()
+    ctx_click = click.get_current_context(silent=True)
+    if ctx_click is not None:  # in-process callers (cli.main run many times) get it back
+        ctx_click.call_on_close(gc.unfreeze)
     report = result.report
     ctx = RenderContext(
         sbom=result.sbom,
