@@ -9,20 +9,19 @@ own facts partial or unknown.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
-import gc
 import operator
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from packageurl import PackageURL
 
 from osaudit import model
+from osaudit.gcpause import paused
 from osaudit.identity import purl_without_qualifiers, split_canonical
 from osaudit.metadata.cache import Cache
 from osaudit.metadata.config import MetadataConfig
@@ -342,29 +341,6 @@ def _beyond_identity(facts: PackageFacts) -> dict[str, Any]:
     return out
 
 
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused for the stage, then restored as it was.
-
-    The stage builds a few dozen acyclic objects per package (decoded answers, facts);
-    the collector would walk the whole growing heap again at each of its full passes,
-    which was half the stage's CPU at 10,000 packages (benchmarks/bench_metadata.py).
-    Reference counting still frees everything that is not in a cycle. What the stage
-    keeps is then moved to the oldest generation as it is (``freeze`` then ``unfreeze``:
-    two list splices), or the first collection after it would walk all of it at once.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:  # nobody else's frozen objects would be thawed
-            gc.freeze()
-            gc.unfreeze()
-        if was_enabled:
-            gc.enable()
-
-
 def collect(
     components: Sequence[model.Component],
     config: MetadataConfig,
@@ -411,7 +387,7 @@ def collect(
     if targets:
         ordered = [targets[k] for k in sorted(targets)]
         try:
-            with _no_cyclic_gc():
+            with paused(promote=True):
                 if config.offline and (cache is None or cache.is_empty()):
                     by_key, counters = _offline_without_cache(ordered, config, warnings)
                 else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ import msgspec
 
 from osaudit import __version__
 from osaudit.catalog import load_catalog
+from osaudit.gcpause import paused
 from osaudit.metadata.collect import UNREACHABLE
 from osaudit.metadata.interface import MetadataResult
 from osaudit.model import Sbom
@@ -54,13 +54,8 @@ def build(path: str | os.PathLike[str], options: AuditOptions | None = None) -> 
     passes over them cost about as much as the work itself (measured with
     benchmarks/bench_audit.py --breakdown); it is re-enabled afterwards.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return _build(os.fspath(path), options or AuditOptions())
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build(path: str, options: AuditOptions) -> AuditResult:

@@ -11,12 +11,12 @@ conversion cannot carry. Property names are documented in docs/report-formats.md
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from osaudit import __version__, model
+from osaudit.gcpause import paused
 from osaudit.report.context import RenderContext
 from osaudit.report.model import ComponentResult, Justification, LicenceAxis, LockinAxis, Report
 from osaudit.vocabulary import depth_word
@@ -247,9 +247,7 @@ def render(report: Report, ctx: RenderContext) -> bytes:
     components, benchmarks/bench_report.py).
     """
     doc = ctx.sbom.document if ctx.sbom is not None else None
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         if ctx.source is not None and doc is not None and doc.format == "cyclonedx":
             enrichment = Enrichment.of(report, ctx.sbom)
             if doc.encoding == "xml":
@@ -262,6 +260,3 @@ def render(report: Report, ctx: RenderContext) -> bytes:
         from osaudit.report import cyclonedx_convert
 
         return cyclonedx_convert.render(report, ctx)
-    finally:
-        if enabled:
-            gc.enable()

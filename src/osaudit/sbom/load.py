@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import stat
 import sys
@@ -10,6 +9,7 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 from osaudit.errors import InputError, note_input
+from osaudit.gcpause import paused
 from osaudit.model import Sbom
 from osaudit.sbom import cyclonedx_json, cyclonedx_xml, spdx2_json, spdx2_tagvalue, spdx3
 from osaudit.sbom.common import Builder, fold_warnings
@@ -74,16 +74,11 @@ def read_sbom(
     read, and also on any warning when ``strict`` is true. ``on_bytes`` sees the raw
     bytes once (the audit hashes them: a pipe cannot be read twice).
     """
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # reading allocates only acyclic data: cyclic GC passes are pure cost
-    try:
+    with paused():  # reading allocates only acyclic data: cyclic GC passes are pure cost
         raw = read_bytes(path, max_bytes)
         if on_bytes is not None:
             on_bytes(raw)
         sbom = _read(path, raw)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     if strict and sbom.warnings:
         first = sbom.warnings[0]
         where = f"{first.location}: " if first.location else ""
