@@ -241,39 +241,26 @@ def _check_versions(entry: Entry, out: list[Violation]) -> None:
     each ``dormant`` scope names patterns of the family's ``purls``."""
     from osaudit.catalog.versions import range_problem
 
-    scopes = entry.data.get("versions")
     purls = set(_strings(entry.data.get("purls")))
-    for i, scope in enumerate(scopes if isinstance(scopes, list) else ()):
-        if not isinstance(scope, dict):
-            continue
-        where = f"{entry.where()}.versions[{i}]"
-        for j, pattern in enumerate(_strings(scope.get("purls"))):
-            if pattern not in purls:
-                out.append(
-                    Violation(
-                        entry.file,
-                        entry.id,
-                        f"{where}.purls[{j}]",
-                        f"{pattern!r} is not one of the family's purls",
+    for key in ("versions", "dormant"):
+        scopes = entry.data.get(key)
+        for i, scope in enumerate(scopes if isinstance(scopes, list) else ()):
+            if not isinstance(scope, dict):
+                continue
+            where = f"{entry.where()}.{key}[{i}]"
+            for j, pattern in enumerate(_strings(scope.get("purls"))):
+                if pattern not in purls:
+                    out.append(
+                        Violation(
+                            entry.file,
+                            entry.id,
+                            f"{where}.purls[{j}]",
+                            f"{pattern!r} is not one of the family's purls",
+                        )
                     )
-                )
-        spec = scope.get("range")
-        if isinstance(spec, str) and (problem := range_problem(spec)):
-            out.append(Violation(entry.file, entry.id, f"{where}.range", problem))
-    dormant = entry.data.get("dormant")
-    for i, scope in enumerate(dormant if isinstance(dormant, list) else ()):
-        if not isinstance(scope, dict):
-            continue
-        for j, pattern in enumerate(_strings(scope.get("purls"))):
-            if pattern not in purls:
-                out.append(
-                    Violation(
-                        entry.file,
-                        entry.id,
-                        f"{entry.where()}.dormant[{i}].purls[{j}]",
-                        f"{pattern!r} is not one of the family's purls",
-                    )
-                )
+            spec = scope.get("range") if key == "versions" else None
+            if isinstance(spec, str) and (problem := range_problem(spec)):
+                out.append(Violation(entry.file, entry.id, f"{where}.range", problem))
 
 
 def merge_layers(layers: Sequence[Layer]) -> tuple[dict[str, Entry], list[Violation]]:
